@@ -1,0 +1,87 @@
+package dev.jtorch.tensor;
+
+import java.lang.foreign.MemorySegment;
+
+/**
+ * The primitives a device implements. Everything in {@link Tensor} is built from these, so a new device
+ * implements this interface and nothing else. Device memory may not be addressable from Java and a device
+ * may run asynchronously: only {@link #copyToHost} (and {@link #flatNonzero}, whose size depends on data)
+ * wait for results.
+ *
+ * <p>Conventions: tensors passed in have this backend's device and any strides (views, stride-0 broadcasts)
+ * unless a method says "contiguous". Shapes and dtypes are checked by {@link Tensor} before the call; the
+ * backend may assume them. Outputs called {@code dst} are written, never read, unless the method accumulates.
+ */
+public interface Backend {
+    Device device();
+
+    /** Raw memory for a storage of at least {@code bytes} bytes; contents undefined. */
+    Block allocate(long bytes);
+
+    /** Copies {@code dst.numel()} elements of {@code dst}'s dtype from host memory; dst contiguous. */
+    void copyFromHost(MemorySegment src, Tensor dst);
+
+    /** Copies a contiguous {@code src} into host memory; waits for pending work. */
+    void copyToHost(Tensor src, MemorySegment dst);
+
+    /** dst = src elementwise, same shape, converting dtype if they differ (float to int truncates, as C). */
+    void copy(Tensor src, Tensor dst);
+
+    void fill(Tensor dst, double value);
+
+    /** dst = op(src); same shape and dtype, except LOGICAL_NOT which writes bool. dst may be src. */
+    void unary(UnaryOp op, Tensor src, Tensor dst);
+
+    /** dst = a op b; a and b have dst's shape (broadcast through stride 0) and one dtype. dst may alias a. */
+    void binary(BinaryOp op, Tensor a, Tensor b, Tensor dst);
+
+    /** dst = cond ? a : b; cond bool, all broadcast to dst's shape. */
+    void where(Tensor cond, Tensor a, Tensor b, Tensor dst);
+
+    /** Reduces src into dst, which has src's rank with size 1 in the reduced dimensions; dst contiguous. */
+    void reduce(ReduceOp op, Tensor src, Tensor dst);
+
+    /** Max or min along {@code dim} with the index of the first occurrence; values and indices keepdim-shaped, contiguous. */
+    void argReduce(ReduceOp op, Tensor src, int dim, Tensor values, Tensor indices);
+
+    /** dst[b] = a[b] @ b[b] for a [B,M,K], b [B,K,N] of any strides; dst contiguous [B,M,N]. */
+    void matmul(Tensor a, Tensor b, Tensor dst);
+
+    /** dst = src.indexSelect(dim, index); index int64 1-d with values checked in range. */
+    void indexSelect(Tensor src, int dim, Tensor index, Tensor dst);
+
+    /** dst.narrow(dim, index[i], 1) += src.narrow(dim, i, 1), for each i; repeated indices accumulate. */
+    void indexAdd(Tensor dst, int dim, Tensor index, Tensor src);
+
+    /** dst[i][j][k] = src[i][index[i][j][k]][k] (for dim 1), as torch.gather; index int64, dst index-shaped. */
+    void gather(Tensor src, int dim, Tensor index, Tensor dst);
+
+    /** dst[i][index[i][j][k]][k] = src[i][j][k] (for dim 1), or += when {@code accumulate}; in place on dst. */
+    void scatter(Tensor dst, int dim, Tensor index, Tensor src, boolean accumulate);
+
+    /** Flat (row-major) positions of the true elements of a contiguous bool tensor, as a new int64 1-d tensor. */
+    Tensor flatNonzero(Tensor mask);
+
+    /** Fills dst with draws of {@code dist} (see {@link Distribution} for a and b). */
+    void random(Tensor dst, Distribution dist, double a, double b, Generator generator);
+
+    /** Unfolds contiguous NCHW input into columns [N, C*kH*kW, outH*outW] (zero padding). */
+    void im2col(Tensor input, Window2d window, Tensor columns);
+
+    /** The adjoint of im2col: sums columns [N, C*kH*kW, outH*outW] back into a zeroed NCHW dst. */
+    void col2im(Tensor columns, Window2d window, Tensor dst);
+
+    /** Max pooling of contiguous NCHW input; indices are flat positions within each input plane (h*W+w). */
+    void maxPool2d(Tensor input, Window2d window, Tensor out, Tensor indices);
+
+    /** gradIn (zeroed, NCHW) at indices += gradOut. */
+    void maxPool2dBackward(Tensor gradOut, Tensor indices, Tensor gradIn);
+
+    void avgPool2d(Tensor input, Window2d window, Tensor out);
+
+    /** gradIn (zeroed, NCHW) += the share of gradOut each input position had in each window. */
+    void avgPool2dBackward(Tensor gradOut, Window2d window, Tensor gradIn);
+
+    /** Waits until all work queued on this device is done. */
+    default void synchronize() {}
+}
