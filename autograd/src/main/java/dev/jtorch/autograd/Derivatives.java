@@ -1,0 +1,214 @@
+package dev.jtorch.autograd;
+
+import dev.jtorch.tensor.DType;
+import dev.jtorch.tensor.GradMode;
+import dev.jtorch.tensor.Op;
+import dev.jtorch.tensor.Tensor;
+import dev.jtorch.tensor.Window2d;
+
+/**
+ * Every derivative, in one place: PyTorch's {@code derivatives.yaml} as one exhaustive switch. Each rule
+ * says what it saves (inputs, output) and maps the output's gradient {@code g} to one gradient per input
+ * (null where an input needs none). Rules are written in tensor operations, so they run on every device.
+ */
+final class Derivatives {
+    private Derivatives() {}
+
+    /** What a rule keeps from the forward pass. */
+    enum Saves { NOTHING, INPUTS, OUTPUT, BOTH;
+        boolean inputs() { return this == INPUTS || this == BOTH; }
+        boolean output() { return this == OUTPUT || this == BOTH; }
+    }
+
+    @FunctionalInterface
+    interface Backward { Tensor[] apply(Saved c, Tensor g); }
+
+    record Rule(Saves saves, Backward backward) {}
+
+    private static Rule rule(Saves saves, Backward b) { return new Rule(saves, b); }
+
+    static Rule of(Op op) {
+        return switch (op) {
+            case ADD -> rule(Saves.NOTHING, (c, g) -> grads(g.sumToSize(c.shape(0)), g.sumToSize(c.shape(1))));
+            case SUB -> rule(Saves.NOTHING, (c, g) -> grads(g.sumToSize(c.shape(0)), g.neg().sumToSize(c.shape(1))));
+            case MUL -> rule(Saves.INPUTS, (c, g) -> grads(
+                    c.needsGrad(0) ? g.mul(c.in(1)).sumToSize(c.shape(0)) : null,
+                    c.needsGrad(1) ? g.mul(c.in(0)).sumToSize(c.shape(1)) : null));
+            case DIV -> rule(Saves.INPUTS, (c, g) -> grads(
+                    c.needsGrad(0) ? g.div(c.in(1)).sumToSize(c.shape(0)) : null,
+                    c.needsGrad(1) ? g.neg().mul(c.in(0)).div(c.in(1).square()).sumToSize(c.shape(1)) : null));
+            case POW -> rule(Saves.BOTH, (c, g) -> grads(
+                    c.needsGrad(0) ? g.mul(c.in(1)).mul(c.in(0).pow(c.in(1).sub(1))).sumToSize(c.shape(0)) : null,
+                    c.needsGrad(1) ? g.mul(c.out()).mul(c.in(0).log()).sumToSize(c.shape(1)) : null));
+            case MAXIMUM -> rule(Saves.INPUTS, (c, g) -> pickLarger(c, g, c.in(0), c.in(1)));
+            case MINIMUM -> rule(Saves.INPUTS, (c, g) -> pickLarger(c, g, c.in(1), c.in(0)));
+            case WHERE -> rule(Saves.NOTHING, (c, g) -> {
+                Tensor cond = c.attr(0);
+                Tensor zero = g.zerosLike();
+                return grads(Tensor.where(cond, g, zero).sumToSize(c.shape(0)), Tensor.where(cond, zero, g).sumToSize(c.shape(1)));
+            });
+            case NEG -> rule(Saves.NOTHING, (c, g) -> grads(g.neg()));
+            case ABS -> rule(Saves.INPUTS, (c, g) -> grads(g.mul(c.in(0).sign())));
+            case EXP -> rule(Saves.OUTPUT, (c, g) -> grads(g.mul(c.out())));
+            case LOG -> rule(Saves.INPUTS, (c, g) -> grads(g.div(c.in(0))));
+            case SQRT -> rule(Saves.OUTPUT, (c, g) -> grads(g.div(c.out().mul(2))));
+            case SIN -> rule(Saves.INPUTS, (c, g) -> grads(g.mul(c.in(0).cos())));
+            case COS -> rule(Saves.INPUTS, (c, g) -> grads(g.mul(c.in(0).sin()).neg()));
+            case TANH -> rule(Saves.OUTPUT, (c, g) -> grads(g.mul(c.out().square().rsub(1))));
+            case SIGMOID -> rule(Saves.OUTPUT, (c, g) -> grads(g.mul(c.out()).mul(c.out().rsub(1))));
+            case RELU -> rule(Saves.OUTPUT, (c, g) -> grads(g.mul(c.out().gt(0).to(g.dtype()))));
+            case ERF -> rule(Saves.INPUTS, (c, g) -> grads(g.mul(c.in(0).square().neg().exp().mul(2 / Math.sqrt(Math.PI)))));
+            case TO_DTYPE -> rule(Saves.NOTHING, (c, g) -> grads(g.to((DType) c.attr(0))));
+            case CLONE -> rule(Saves.NOTHING, (c, g) -> grads(g));
+            case SUM -> rule(Saves.NOTHING, (c, g) -> grads(unreduce(g, c.shape(0), c.attr(0), c.attr(1))));
+            case PROD -> rule(Saves.BOTH, (c, g) -> {
+                long[] s = c.shape(0);
+                return grads(unreduce(g, s, c.attr(0), c.attr(1)).mul(unreduce(c.out(), s, c.attr(0), c.attr(1))).div(c.in(0)));
+            });
+            case MAX_DIM, MIN_DIM -> rule(Saves.NOTHING, (c, g) -> {
+                int dim = c.attr(0);
+                boolean keepdim = c.attr(1);
+                Tensor idx = c.attr(2);
+                long[] s = c.shape(0);
+                if (s.length == 0) return grads(g);
+                Tensor gk = keepdim ? g : g.unsqueeze(dim), ik = keepdim ? idx : idx.unsqueeze(dim);
+                return grads(Tensor.zeros(s, g.dtype(), g.device()).scatter(dim, ik, gk));
+            });
+            case MAX_ALL, MIN_ALL -> rule(Saves.BOTH, (c, g) -> {
+                Tensor hits = c.in(0).eq(c.out()).to(g.dtype());
+                return grads(hits.mul(g.div(hits.sum())));
+            });
+            case BMM -> rule(Saves.INPUTS, (c, g) -> grads(
+                    c.needsGrad(0) ? g.bmm(c.in(1).transpose(1, 2)) : null,
+                    c.needsGrad(1) ? c.in(0).transpose(1, 2).bmm(g) : null));
+            case RESHAPE -> rule(Saves.NOTHING, (c, g) -> grads(g.reshape(c.shape(0))));
+            case PERMUTE -> rule(Saves.NOTHING, (c, g) -> {
+                int[] p = c.attr(0);
+                int[] inverse = new int[p.length];
+                for (int i = 0; i < p.length; i++) inverse[p[i]] = i;
+                return grads(g.permute(inverse));
+            });
+            case EXPAND -> rule(Saves.NOTHING, (c, g) -> grads(g.sumToSize(c.shape(0))));
+            case SLICE -> rule(Saves.NOTHING, (c, g) -> {
+                int dim = c.attr(0);
+                long start = c.attr(1), step = c.attr(2);
+                Tensor full = Tensor.zeros(c.shape(0), g.dtype(), g.device());
+                full.slice(dim, start, start + g.size(dim) * step, step).copy_(g);
+                return grads(full);
+            });
+            case CAT -> rule(Saves.NOTHING, (c, g) -> {
+                int dim = c.attr(0);
+                Tensor[] out = new Tensor[c.inputCount()];
+                long at = 0;
+                for (int i = 0; i < out.length; i++) {
+                    long n = c.shape(i)[dim];
+                    out[i] = c.needsGrad(i) ? g.narrow(dim, at, n) : null;
+                    at += n;
+                }
+                return out;
+            });
+            case INDEX_SELECT -> rule(Saves.NOTHING, (c, g) -> {
+                Tensor full = Tensor.zeros(c.shape(0), g.dtype(), g.device());
+                full.backend().indexAdd(full, c.attr(0), c.attr(1), g.contiguous());
+                return grads(full);
+            });
+            case GATHER -> rule(Saves.NOTHING, (c, g) -> {
+                Tensor full = Tensor.zeros(c.shape(0), g.dtype(), g.device());
+                full.backend().scatter(full, c.attr(0), c.attr(1), g.contiguous(), true);
+                return grads(full);
+            });
+            case SCATTER -> rule(Saves.NOTHING, (c, g) -> {
+                int dim = c.attr(0);
+                Tensor idx = c.attr(1);
+                return grads(c.needsGrad(0) ? g.scatter(dim, idx, 0.0) : null, c.needsGrad(1) ? g.gather(dim, idx) : null);
+            });
+            case IM2COL -> rule(Saves.NOTHING, (c, g) -> {
+                Tensor full = Tensor.zeros(c.shape(0), g.dtype(), g.device());
+                full.backend().col2im(g.contiguous(), (Window2d) c.attr(0), full);
+                return grads(full);
+            });
+            case MAX_POOL2D -> rule(Saves.NOTHING, (c, g) -> {
+                Tensor full = Tensor.zeros(c.shape(0), g.dtype(), g.device());
+                full.backend().maxPool2dBackward(g.contiguous(), c.attr(1), full);
+                return grads(full);
+            });
+            case AVG_POOL2D -> rule(Saves.NOTHING, (c, g) -> {
+                Tensor full = Tensor.zeros(c.shape(0), g.dtype(), g.device());
+                full.backend().avgPool2dBackward(g.contiguous(), (Window2d) c.attr(0), full);
+                return grads(full);
+            });
+        };
+    }
+
+    /** PyTorch's name for the node of {@code op}, as {@code grad_fn} prints it. */
+    static String nodeName(Op op, Saved c) {
+        return switch (op) {
+            case ADD -> "AddBackward0";
+            case SUB -> "SubBackward0";
+            case MUL -> "MulBackward0";
+            case DIV -> "DivBackward0";
+            case POW -> c.shape(1).length == 0 ? "PowBackward0" : "PowBackward1";
+            case MAXIMUM -> "MaximumBackward0";
+            case MINIMUM -> "MinimumBackward0";
+            case WHERE -> "WhereBackward0";
+            case NEG -> "NegBackward0";
+            case ABS -> "AbsBackward0";
+            case EXP -> "ExpBackward0";
+            case LOG -> "LogBackward0";
+            case SQRT -> "SqrtBackward0";
+            case SIN -> "SinBackward0";
+            case COS -> "CosBackward0";
+            case TANH -> "TanhBackward0";
+            case SIGMOID -> "SigmoidBackward0";
+            case RELU -> "ReluBackward0";
+            case ERF -> "ErfBackward0";
+            case TO_DTYPE -> "ToCopyBackward0";
+            case CLONE -> "CloneBackward0";
+            case SUM -> ((int[]) c.attr(0)).length == c.shape(0).length && !(boolean) c.attr(1) ? "SumBackward0" : "SumBackward1";
+            case PROD -> ((int[]) c.attr(0)).length == c.shape(0).length && !(boolean) c.attr(1) ? "ProdBackward0" : "ProdBackward1";
+            case MAX_DIM -> "MaxBackward0";
+            case MIN_DIM -> "MinBackward0";
+            case MAX_ALL -> "MaxBackward1";
+            case MIN_ALL -> "MinBackward1";
+            case BMM -> "BmmBackward0";
+            case RESHAPE -> "ViewBackward0";
+            case PERMUTE -> "PermuteBackward0";
+            case EXPAND -> "ExpandBackward0";
+            case SLICE -> "SliceBackward0";
+            case CAT -> "CatBackward0";
+            case INDEX_SELECT -> "IndexSelectBackward0";
+            case GATHER -> "GatherBackward0";
+            case SCATTER -> "ScatterBackward0";
+            case IM2COL -> "Im2ColBackward0";
+            case MAX_POOL2D -> "MaxPool2DWithIndicesBackward0";
+            case AVG_POOL2D -> "AvgPool2DBackward0";
+        };
+    }
+
+    private static Tensor[] grads(Tensor... g) { return g; }
+
+    /** Gradient of a reduction: put the reduced dims back, then broadcast over them. */
+    private static Tensor unreduce(Tensor g, long[] inputShape, int[] dims, boolean keepdim) {
+        Tensor k = g;
+        if (!keepdim) for (int d : dims) k = k.unsqueeze(d); // dims ascending: each lands at its original place
+        return k.expand(inputShape);
+    }
+
+    /** d max(a, b): the gradient goes to the larger operand, split evenly on ties, as PyTorch's. */
+    private static Tensor[] pickLarger(Saved c, Tensor g, Tensor larger, Tensor smaller) {
+        boolean swapped = larger != c.in(0);
+        Tensor a = c.in(0), b = c.in(1);
+        Tensor aWins = (swapped ? a.lt(b) : a.gt(b)).to(g.dtype());
+        Tensor tie = a.eq(b).to(g.dtype()).mul(0.5);
+        Tensor wa = aWins.add(tie);
+        return grads(c.needsGrad(0) ? g.mul(wa).sumToSize(c.shape(0)) : null,
+                c.needsGrad(1) ? g.mul(wa.rsub(1)).sumToSize(c.shape(1)) : null);
+    }
+
+    /** Guards rule evaluation: rules run without recording (first-order gradients). */
+    static Tensor[] run(Node node, Tensor g) {
+        try (var guard = GradMode.noGrad()) {
+            return node.apply(g);
+        }
+    }
+}

@@ -1,0 +1,24 @@
+package dev.jtorch.autograd;
+
+import dev.jtorch.tensor.Op;
+import dev.jtorch.tensor.Tensor;
+
+/** A node for one of the built-in {@link Op}s; its rule comes from {@link Derivatives}. */
+final class OpNode extends Node {
+    private final Op op;
+    private final Derivatives.Rule rule;
+    private final Saved saved;
+
+    OpNode(Op op, Derivatives.Rule rule, Saved saved, Node[] next) {
+        super(next);
+        this.op = op;
+        this.rule = rule;
+        this.saved = saved;
+    }
+
+    @Override public String name() { return Derivatives.nodeName(op, saved); }
+
+    @Override Tensor[] apply(Tensor gradOutput) { return rule.backward().apply(saved, gradOutput); }
+
+    @Override void release() { saved.free(); }
+}

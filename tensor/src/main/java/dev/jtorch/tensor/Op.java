@@ -1,0 +1,57 @@
+package dev.jtorch.tensor;
+
+/**
+ * Every differentiable primitive {@link Tensor} records, with the attributes it records beside its inputs.
+ * Everything else (mean, softmax, std, clamp, stack, ...) is composed of these, so its gradient comes free.
+ * Each constant's derivative is declared once, in the autograd module's {@code Derivatives}; the switch
+ * there is exhaustive, so a new constant here does not compile until its derivative exists.
+ */
+public enum Op {
+    // elementwise, two operands broadcast to the output
+    ADD, SUB, MUL, DIV, POW, MAXIMUM, MINIMUM,
+    /** inputs a, b; attrs: cond (bool tensor). */
+    WHERE,
+    // elementwise, one operand
+    NEG, ABS, EXP, LOG, SQRT, SIN, COS, TANH, SIGMOID, RELU, ERF,
+    /** attrs: target dtype. */
+    TO_DTYPE,
+    CLONE,
+    // reductions
+    /** attrs: int[] reduced dims, boolean keepdim. */
+    SUM,
+    /** attrs: int[] reduced dims, boolean keepdim. */
+    PROD,
+    /** attrs: int dim, boolean keepdim, Tensor indices. */
+    MAX_DIM,
+    /** attrs: int dim, boolean keepdim, Tensor indices. */
+    MIN_DIM,
+    /** max over all elements; gradient split evenly between ties, as PyTorch. */
+    MAX_ALL,
+    MIN_ALL,
+    // linear algebra
+    /** inputs a [B,M,K], b [B,K,N]. */
+    BMM,
+    // views
+    RESHAPE,
+    /** attrs: int[] permutation. */
+    PERMUTE,
+    EXPAND,
+    /** attrs: int dim, long start, long step. */
+    SLICE,
+    // joins and indexing
+    /** attrs: int dim. */
+    CAT,
+    /** attrs: int dim, Tensor index. */
+    INDEX_SELECT,
+    /** attrs: int dim, Tensor index. */
+    GATHER,
+    /** inputs self, src; attrs: int dim, Tensor index. */
+    SCATTER,
+    // windows
+    /** attrs: Window2d. */
+    IM2COL,
+    /** attrs: Window2d, Tensor indices. */
+    MAX_POOL2D,
+    /** attrs: Window2d. */
+    AVG_POOL2D
+}
