@@ -1,0 +1,48 @@
+package dev.jtorch.cuda;
+
+import dev.jtorch.tensor.BackendProvider;
+import dev.jtorch.tensor.Backends;
+import dev.jtorch.tensor.Device;
+import java.util.ServiceLoader;
+import org.junit.jupiter.api.Test;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class CudaBackendProviderTest {
+    @Test void registeredAsTheCudaProvider() {
+        var providers = ServiceLoader.load(BackendProvider.class).stream().map(ServiceLoader.Provider::get)
+                .filter(p -> p.kind() == Device.Kind.CUDA).toList();
+        assertEquals(1, providers.size());
+        assertTrue(providers.getFirst() instanceof CudaBackendProvider);
+    }
+
+    /** Until the CUDA ops exist the kind is unavailable everywhere, with a one-line reason and no exception. */
+    @Test void unavailableWithOneLineReason() {
+        var provider = new CudaBackendProvider();
+        assertFalse(provider.isAvailable());
+        String reason = provider.unavailableReason();
+        assertFalse(reason.isBlank());
+        assertFalse(reason.contains("\n"), reason);
+        assertEquals(reason, Backends.unavailableReason(Device.Kind.CUDA));
+        var thrown = assertThrows(IllegalStateException.class, () -> provider.backend(Device.CUDA));
+        assertEquals(reason, thrown.getMessage());
+    }
+
+    @Test void probeNamesWhatIsMissing() {
+        var result = CudaProbe.probe();
+        if (!result.found()) {
+            String m = result.missing();
+            assertTrue(m.contains("not found") || m.contains("cudaGetDeviceCount") || m.contains("needs")
+                    || m.contains("could not be loaded"), m);
+        }
+    }
+
+    @Test void kernelSourcesShipInTheJar() {
+        for (String kernel : new String[] {"elementwise.cu", "reduce.cu"}) {
+            assertTrue(CudaBackendProvider.class.getResource("/dev/jtorch/cuda/kernels/" + kernel) != null, kernel);
+        }
+    }
+}
