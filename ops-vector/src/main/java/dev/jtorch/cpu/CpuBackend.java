@@ -1,0 +1,88 @@
+package dev.jtorch.cpu;
+
+import dev.jtorch.tensor.Backend;
+import dev.jtorch.tensor.BinaryOp;
+import dev.jtorch.tensor.Block;
+import dev.jtorch.tensor.Device;
+import dev.jtorch.tensor.Distribution;
+import dev.jtorch.tensor.Generator;
+import dev.jtorch.tensor.HostAllocator;
+import dev.jtorch.tensor.ReduceOp;
+import dev.jtorch.tensor.Tensor;
+import dev.jtorch.tensor.UnaryOp;
+import dev.jtorch.tensor.Window2d;
+
+import java.lang.foreign.MemorySegment;
+
+/**
+ * The CPU {@link Backend}: host memory from {@link HostAllocator}, kernels in this package, work split over
+ * {@link IntraOpPool}. It only dispatches; each family of kernels lives in its own class. Everything runs
+ * synchronously on the calling thread (and the pool), so there is nothing to wait for.
+ */
+public final class CpuBackend implements Backend {
+    public static final CpuBackend INSTANCE = new CpuBackend();
+
+    private CpuBackend() {}
+
+    @Override public Device device() { return Device.CPU; }
+
+    @Override public Block allocate(long bytes) { return HostAllocator.get().allocate(bytes); }
+
+    @Override public void copyFromHost(MemorySegment src, Tensor dst) { HostTransfer.fromHost(src, dst); }
+
+    @Override public void copyToHost(Tensor src, MemorySegment dst) { HostTransfer.toHost(src, dst); }
+
+    @Override public void copy(Tensor src, Tensor dst) { ElementwiseKernels.copy(src, dst); }
+
+    @Override public void fill(Tensor dst, double value) { ElementwiseKernels.fill(dst, value); }
+
+    @Override public void unary(UnaryOp op, Tensor src, Tensor dst) { ElementwiseKernels.unary(op, src, dst); }
+
+    @Override public void binary(BinaryOp op, Tensor a, Tensor b, Tensor dst) { ElementwiseKernels.binary(op, a, b, dst); }
+
+    @Override public void where(Tensor cond, Tensor a, Tensor b, Tensor dst) { ElementwiseKernels.where(cond, a, b, dst); }
+
+    @Override public void reduce(ReduceOp op, Tensor src, Tensor dst) { ReductionKernels.reduce(op, src, dst); }
+
+    @Override public void argReduce(ReduceOp op, Tensor src, int dim, Tensor values, Tensor indices) {
+        ReductionKernels.argReduce(op, src, dim, values, indices);
+    }
+
+    @Override public void matmul(Tensor a, Tensor b, Tensor dst) { MatmulKernels.matmul(a, b, dst); }
+
+    @Override public void indexSelect(Tensor src, int dim, Tensor index, Tensor dst) { IndexKernels.indexSelect(src, dim, index, dst); }
+
+    @Override public void indexAdd(Tensor dst, int dim, Tensor index, Tensor src) { IndexKernels.indexAdd(dst, dim, index, src); }
+
+    @Override public void gather(Tensor src, int dim, Tensor index, Tensor dst) { IndexKernels.gather(src, dim, index, dst); }
+
+    @Override public void scatter(Tensor dst, int dim, Tensor index, Tensor src, boolean accumulate) {
+        IndexKernels.scatter(dst, dim, index, src, accumulate);
+    }
+
+    @Override public Tensor flatNonzero(Tensor mask) { return IndexKernels.flatNonzero(mask); }
+
+    @Override public void random(Tensor dst, Distribution dist, double a, double b, Generator generator) {
+        RandomKernels.random(dst, dist, a, b, generator);
+    }
+
+    @Override public void im2col(Tensor input, Window2d window, Tensor columns) { WindowKernels.im2col(input, window, columns); }
+
+    @Override public void col2im(Tensor columns, Window2d window, Tensor dst) { WindowKernels.col2im(columns, window, dst); }
+
+    @Override public void maxPool2d(Tensor input, Window2d window, Tensor out, Tensor indices) {
+        PoolingKernels.maxPool2d(input, window, out, indices);
+    }
+
+    @Override public void maxPool2dBackward(Tensor gradOut, Tensor indices, Tensor gradIn) {
+        PoolingKernels.maxPool2dBackward(gradOut, indices, gradIn);
+    }
+
+    @Override public void avgPool2d(Tensor input, Window2d window, Tensor out) { PoolingKernels.avgPool2d(input, window, out); }
+
+    @Override public void avgPool2dBackward(Tensor gradOut, Window2d window, Tensor gradIn) {
+        PoolingKernels.avgPool2dBackward(gradOut, window, gradIn);
+    }
+
+    @Override public String toString() { return "CpuBackend(threads=" + IntraOpPool.numThreads() + ")"; }
+}

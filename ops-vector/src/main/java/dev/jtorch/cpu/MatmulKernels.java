@@ -1,0 +1,74 @@
+package dev.jtorch.cpu;
+
+import dev.jtorch.tensor.DType;
+import dev.jtorch.tensor.Tensor;
+
+import java.lang.foreign.MemorySegment;
+
+import static dev.jtorch.cpu.ElementAccess.*;
+
+/**
+ * Batched matrix products dst[b] = a[b] @ b[b]. Float32 and float64 go to {@link Sgemm} and {@link Dgemm}
+ * with each operand's own row and column strides, so transposed and broadcast (stride-0 batch) views are
+ * multiplied in place, without a copy. Integer and bool products use a plain loop with a long accumulator.
+ * Small products are spread over the batch; large ones run one at a time and leave threads to the GEMM.
+ */
+final class MatmulKernels {
+    /** Multiply-adds per matrix below which the batch, not the GEMM, is what gets split across threads. */
+    private static final long SMALL_PRODUCT = 1L << 20;
+
+    private MatmulKernels() {}
+
+    static void matmul(Tensor a, Tensor b, Tensor dst) {
+        long[] shape = dst.shape(), as = a.strides(), bs = b.strides(), ds = dst.strides();
+        int batches = Math.toIntExact(shape[0]);
+        int m = Math.toIntExact(shape[1]), n = Math.toIntExact(shape[2]);
+        int k = Math.toIntExact(a.size(2));
+        if (dst.numel() == 0) return;
+        if (k == 0) {
+            ElementwiseKernels.fill(dst, 0);
+            return;
+        }
+        MemorySegment sa = segment(a), sb = segment(b), sd = segment(dst);
+        DType t = dst.dtype();
+        long aOff = a.storageOffset(), bOff = b.storageOffset(), dOff = dst.storageOffset();
+        long ldc = m == 1 ? n : ds[1];
+        BatchBody one = i -> {
+            long ai = aOff + i * as[0], bi = bOff + i * bs[0], di = dOff + i * ds[0];
+            switch (t) {
+                case FLOAT32 -> Sgemm.gemm(m, n, k, 1f, sa, ai, as[1], as[2], sb, bi, bs[1], bs[2], 0f, sd, di, ldc);
+                case FLOAT64 -> Dgemm.gemm(m, n, k, 1.0, sa, ai, as[1], as[2], sb, bi, bs[1], bs[2], 0.0, sd, di, ldc);
+                default -> integerProduct(m, n, k, sa, a.dtype(), ai, as[1], as[2], sb, b.dtype(), bi, bs[1], bs[2], sd, t, di, ldc);
+            }
+        };
+        long work = (long) m * n * k;
+        if (batches > 1 && work < SMALL_PRODUCT) {
+            long grain = Math.max(1, IntraOpPool.DEFAULT_GRAIN / work);
+            IntraOpPool.parallelFor(batches, grain, (first, last) -> {
+                for (long i = first; i < last; i++) one.run(i);
+            });
+        } else {
+            for (long i = 0; i < batches; i++) one.run(i);
+        }
+    }
+
+    @FunctionalInterface
+    private interface BatchBody {
+        void run(long batch);
+    }
+
+    private static void integerProduct(int m, int n, int k,
+                                       MemorySegment a, DType at, long aOff, long aRow, long aCol,
+                                       MemorySegment b, DType bt, long bOff, long bRow, long bCol,
+                                       MemorySegment c, DType ct, long cOff, long ldc) {
+        for (int i = 0; i < m; i++) {
+            for (int j = 0; j < n; j++) {
+                long acc = 0;
+                for (int p = 0; p < k; p++) {
+                    acc += getLong(a, at, aOff + i * aRow + p * aCol) * getLong(b, bt, bOff + p * bRow + j * bCol);
+                }
+                setLong(c, ct, cOff + i * ldc + j, acc);
+            }
+        }
+    }
+}
