@@ -32,19 +32,25 @@ public interface Backend {
     /** dst = op(src); same shape and dtype, except LOGICAL_NOT which writes bool. dst may be src. */
     void unary(UnaryOp op, Tensor src, Tensor dst);
 
-    /** dst = a op b; a and b have dst's shape (broadcast through stride 0) and one dtype. dst may alias a. */
+    /**
+     * dst = a op b; a and b have dst's shape (broadcast through stride 0) and one dtype. dst may be the same
+     * view as a, which is how accumulation ({@code dst += src}) is expressed.
+     */
     void binary(BinaryOp op, Tensor a, Tensor b, Tensor dst);
 
     /** dst = cond ? a : b; cond bool, all broadcast to dst's shape. */
     void where(Tensor cond, Tensor a, Tensor b, Tensor dst);
 
-    /** Reduces src into dst, which has src's rank with size 1 in the reduced dimensions; dst contiguous. */
+    /**
+     * Reduces src into dst, which has src's rank with size 1 in the reduced dimensions; dst contiguous.
+     * dst's dtype may be wider than src's (bool and int32 sums accumulate into int64).
+     */
     void reduce(ReduceOp op, Tensor src, Tensor dst);
 
-    /** Max or min along {@code dim} with the index of the first occurrence; values and indices keepdim-shaped, contiguous. */
+    /** Max or min along {@code dim} with the index of the first occurrence (int64); values and indices keepdim-shaped, contiguous. */
     void argReduce(ReduceOp op, Tensor src, int dim, Tensor values, Tensor indices);
 
-    /** dst[b] = a[b] @ b[b] for a [B,M,K], b [B,K,N] of any strides; dst contiguous [B,M,N]. */
+    /** dst[b] = a[b] @ b[b] for a [B,M,K], b [B,K,N] of any strides (stride-0 batches too); dst contiguous [B,M,N]. */
     void matmul(Tensor a, Tensor b, Tensor dst);
 
     /** dst = src.indexSelect(dim, index); index int64 1-d with values checked in range. */
