@@ -1,0 +1,163 @@
+package dev.jtorch.examples.lenet;
+
+import dev.jtorch.Torch;
+import dev.jtorch.data.Batch;
+import dev.jtorch.data.DataLoader;
+import dev.jtorch.data.TensorDataset;
+import dev.jtorch.examples.mnist.MnistSplits;
+import dev.jtorch.nn.CrossEntropyLoss;
+import dev.jtorch.nn.F;
+import dev.jtorch.optim.Adam;
+import dev.jtorch.tensor.MemoryScope;
+import dev.jtorch.tensor.Tensor;
+import me.tongfei.progressbar.ProgressBar;
+import me.tongfei.progressbar.ProgressBarBuilder;
+import me.tongfei.progressbar.ProgressBarStyle;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+
+/** The main job: LeNet-5 on MNIST, as the seed's Code 5.1-5.4, with train, eval and predict. */
+@Command(name = "lenet5", mixinStandardHelpOptions = true, subcommands = {LeNet5Command.Train.class, LeNet5Command.Eval.class, LeNet5Command.Predict.class},
+        description = "LeNet-5 on MNIST: train, evaluate, predict.")
+public final class LeNet5Command implements Runnable {
+
+    public static void main(String[] args) {
+        System.exit(new CommandLine(new LeNet5Command()).execute(args));
+    }
+
+    @Override public void run() { CommandLine.usage(this, System.out); }
+
+    /** Options every subcommand shares. */
+    static class Common {
+        @Option(names = "--data", description = "folder with the full MNIST IDX files (DIR/MNIST/raw/*.gz); default: the 10,000 bundled digits")
+        Path data;
+        @Option(names = "--weights", defaultValue = "lenet5_mnist.safetensors", description = "weights file (default: ${DEFAULT-VALUE})")
+        Path weights;
+        @Option(names = "--threads", description = "intra-op threads (default: all cores)")
+        Integer threads;
+        @Option(names = "--batch-size", defaultValue = "64", description = "batch size (default: ${DEFAULT-VALUE})")
+        int batchSize;
+
+        MnistSplits load() throws Exception {
+            if (threads != null) Torch.setNumThreads(threads);
+            long t0 = System.nanoTime();
+            MnistSplits s = MnistSplits.load(data, MnistSplits.lenetTransform());
+            System.out.printf(Locale.ROOT, "data: %s, %d train / %d test, prepared in %.1f s, %d threads%n",
+                    s.source(), s.train().size(), s.test().size(), (System.nanoTime() - t0) / 1e9, Torch.getNumThreads());
+            return s;
+        }
+    }
+
+    @Command(name = "train", mixinStandardHelpOptions = true, description = "Train LeNet-5 (Adam, CrossEntropyLoss), test each epoch, save the weights.")
+    static final class Train implements Callable<Integer> {
+        @CommandLine.Mixin Common common;
+        @Option(names = "--epochs", defaultValue = "5") int epochs;
+        @Option(names = "--lr", defaultValue = "1e-3") double lr;
+        @Option(names = "--seed", defaultValue = "0") long seed;
+
+        @Override public Integer call() throws Exception {
+            long start = System.nanoTime();
+            MnistSplits data = common.load();
+            Torch.manualSeed(seed);
+            LeNet5 model = new LeNet5();
+            var criterion = new CrossEntropyLoss();
+            var optimizer = new Adam(model.parameters(), lr);
+            DataLoader<TensorDataset.Row> trainLoader = DataLoader.builder(data.train()).batchSize(common.batchSize).shuffle(true).seed(seed).build();
+            double accuracy = 0;
+            for (int epoch = 1; epoch <= epochs; epoch++) {
+                model.train();
+                long t0 = System.nanoTime();
+                double lossSum = 0;
+                int seen = 0;
+                try (ProgressBar bar = progressBar("epoch " + epoch + "/" + epochs, data.train().size())) {
+                    for (Batch batch : trainLoader) {
+                        // one scope per step: every intermediate tensor is freed at once, no GC needed
+                        try (var scope = MemoryScope.open()) {
+                            optimizer.zeroGrad();
+                            Tensor loss = criterion.forward(model.forward(batch.input()), batch.target());
+                            loss.backward();
+                            optimizer.step();
+                            lossSum += loss.item() * batch.size();
+                        }
+                        seen += batch.size();
+                        bar.stepBy(batch.size());
+                        double secs = (System.nanoTime() - t0) / 1e9;
+                        bar.setExtraMessage(String.format(Locale.ROOT, "loss %.4f  %.0f samples/s", lossSum / seen, seen / secs));
+                    }
+                }
+                double secs = (System.nanoTime() - t0) / 1e9;
+                accuracy = accuracy(model, data.test(), common.batchSize);
+                System.out.printf(Locale.ROOT, "epoch %d: train loss %.4f, test accuracy %.2f%% (%d digits), %.1f s, %.0f samples/s%n",
+                        epoch, lossSum / seen, 100 * accuracy, data.test().size(), secs, seen / secs);
+            }
+            Torch.save(model.stateDict(), common.weights);
+            System.out.printf(Locale.ROOT, "saved %s; final test accuracy %.2f%%; total time %.1f s%n",
+                    common.weights, 100 * accuracy, (System.nanoTime() - start) / 1e9);
+            return 0;
+        }
+    }
+
+    @Command(name = "eval", mixinStandardHelpOptions = true, description = "Reload saved weights and report test accuracy.")
+    static final class Eval implements Callable<Integer> {
+        @CommandLine.Mixin Common common;
+
+        @Override public Integer call() throws Exception {
+            long start = System.nanoTime();
+            MnistSplits data = common.load();
+            LeNet5 model = new LeNet5();
+            model.loadStateDict(Torch.load(common.weights));
+            double acc = accuracy(model, data.test(), common.batchSize);
+            System.out.printf(Locale.ROOT, "%s: test accuracy %.2f%% on %d digits (%.1f s)%n", common.weights, 100 * acc, data.test().size(), (System.nanoTime() - start) / 1e9);
+            return 0;
+        }
+    }
+
+    @Command(name = "predict", mixinStandardHelpOptions = true, description = "Show test digits and what the saved model reads in them.")
+    static final class Predict implements Callable<Integer> {
+        @CommandLine.Mixin Common common;
+        @CommandLine.Parameters(arity = "0..*", description = "indices into the test split (default: 0 1 2)")
+        List<Integer> indices = List.of(0, 1, 2);
+
+        @Override public Integer call() throws Exception {
+            MnistSplits data = common.load();
+            LeNet5 model = new LeNet5();
+            model.loadStateDict(Torch.load(common.weights));
+            model.eval();
+            for (int i : indices) {
+                var row = data.test().get(i);
+                try (var g = Torch.noGrad()) {
+                    Tensor probs = F.softmax(model.forward(row.get(0).unsqueeze(0)), 1).squeeze(0);
+                    int guess = (int) probs.argmax().item();
+                    System.out.print(AsciiDigit.render(row.get(0)));
+                    System.out.printf(Locale.ROOT, "test digit %d: label %d, predicted %d (p=%.3f)%n%n", i, (long) row.get(1).item(), guess, probs.toDoubleArray()[guess]);
+                }
+            }
+            return 0;
+        }
+    }
+
+    static double accuracy(LeNet5 model, TensorDataset test, int batchSize) {
+        model.eval();
+        long correct = 0;
+        try (var g = Torch.noGrad()) {
+            for (Batch b : DataLoader.builder(test).batchSize(Math.max(batchSize, 256)).build()) {
+                try (var scope = MemoryScope.open()) {
+                    correct += (long) model.forward(b.input()).argmax(1, false).eq(b.target()).sum().item();
+                }
+            }
+        }
+        model.train();
+        return (double) correct / test.size();
+    }
+
+    private static ProgressBar progressBar(String task, long max) {
+        return new ProgressBarBuilder().setTaskName(task).setInitialMax(max).setStyle(ProgressBarStyle.ASCII)
+                .setUpdateIntervalMillis(1000).setMaxRenderedLength(100).build();
+    }
+}
