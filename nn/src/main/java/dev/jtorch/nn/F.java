@@ -181,9 +181,20 @@ public final class F {
     public static Tensor flatten(Tensor input) { return input.flatten(0, -1); }
 
     // =====================================================================================================
-    // Loss functions
-    //
-    // Reserved for the owner of dev.jtorch.nn.Losses: crossEntropy, nllLoss, mseLoss, ... are added below
-    // this line as thin static delegates to Losses. Layers and activations above must not depend on them.
+    // Loss functions: the implementations live in Losses, these are torch.nn.functional's names for them
     // =====================================================================================================
+
+    public static Tensor mseLoss(Tensor input, Tensor target) { return Losses.mseLoss(input, target); }
+    public static Tensor mseLoss(Tensor input, Tensor target, Reduction reduction) { return Losses.mseLoss(input, target, reduction); }
+    public static Tensor l1Loss(Tensor input, Tensor target) { return Losses.l1Loss(input, target); }
+    public static Tensor smoothL1Loss(Tensor input, Tensor target, Reduction reduction, double beta) { return Losses.smoothL1Loss(input, target, reduction, beta); }
+    public static Tensor huberLoss(Tensor input, Tensor target, Reduction reduction, double delta) { return Losses.huberLoss(input, target, reduction, delta); }
+    public static Tensor crossEntropy(Tensor input, Tensor target) { return Losses.crossEntropy(input, target); }
+    public static Tensor crossEntropy(Tensor input, Tensor target, Tensor weight, long ignoreIndex, Reduction reduction, double labelSmoothing) {
+        return Losses.crossEntropy(input, target, weight, ignoreIndex, reduction, labelSmoothing);
+    }
+    public static Tensor nllLoss(Tensor input, Tensor target) { return Losses.nllLoss(input, target); }
+    public static Tensor binaryCrossEntropy(Tensor input, Tensor target) { return Losses.binaryCrossEntropy(input, target); }
+    public static Tensor binaryCrossEntropyWithLogits(Tensor input, Tensor target) { return Losses.binaryCrossEntropyWithLogits(input, target); }
+    public static Tensor klDiv(Tensor input, Tensor target, Reduction reduction, boolean logTarget) { return Losses.klDiv(input, target, reduction, logTarget); }
 }
