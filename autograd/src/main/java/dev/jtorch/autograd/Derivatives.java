@@ -56,7 +56,11 @@ final class Derivatives {
             case COS -> rule(Saves.INPUTS, (c, g) -> grads(g.mul(c.in(0).sin()).neg()));
             case TANH -> rule(Saves.OUTPUT, (c, g) -> grads(g.mul(c.out().square().rsub(1))));
             case SIGMOID -> rule(Saves.OUTPUT, (c, g) -> grads(g.mul(c.out()).mul(c.out().rsub(1))));
-            case RELU -> rule(Saves.OUTPUT, (c, g) -> grads(g.mul(c.out().gt(0).to(g.dtype()))));
+            case RELU -> rule(Saves.OUTPUT, (c, g) -> {
+                Tensor gradIn = Tensor.empty(g.shape(), g.dtype(), g.device());
+                g.backend().reluBackward(g, c.out(), gradIn);
+                return grads(gradIn);
+            });
             case ERF -> rule(Saves.INPUTS, (c, g) -> grads(g.mul(c.in(0).square().neg().exp().mul(2 / Math.sqrt(Math.PI)))));
             case TO_DTYPE -> rule(Saves.NOTHING, (c, g) -> grads(g.to((DType) c.attr(0))));
             case CLONE -> rule(Saves.NOTHING, (c, g) -> grads(g));
@@ -127,6 +131,22 @@ final class Derivatives {
                 full.backend().col2im(g.contiguous(), (Window2d) c.attr(0), full);
                 return grads(full);
             });
+            case CONV2D -> rule(Saves.INPUTS, (c, g) -> {
+                Window2d w = c.attr(0);
+                int groups = c.attr(1);
+                Tensor go = g.contiguous();
+                Tensor gradIn = null, gradWeight = null, gradBias = null;
+                if (c.needsGrad(0)) {
+                    gradIn = Tensor.empty(c.shape(0), g.dtype(), g.device());
+                    go.backend().conv2dBackwardInput(go, c.in(1), w, groups, gradIn);
+                }
+                if (c.needsGrad(1)) {
+                    gradWeight = Tensor.empty(c.shape(1), g.dtype(), g.device());
+                    go.backend().conv2dBackwardWeight(go, c.in(0), w, groups, gradWeight);
+                }
+                if (c.inputCount() == 3 && c.needsGrad(2)) gradBias = go.sum(new int[] {0, 2, 3}, false);
+                return c.inputCount() == 3 ? grads(gradIn, gradWeight, gradBias) : grads(gradIn, gradWeight);
+            });
             case MAX_POOL2D -> rule(Saves.NOTHING, (c, g) -> {
                 Tensor full = Tensor.zeros(c.shape(0), g.dtype(), g.device());
                 full.backend().maxPool2dBackward(g.contiguous(), c.attr(1), full);
@@ -180,6 +200,7 @@ final class Derivatives {
             case GATHER -> "GatherBackward0";
             case SCATTER -> "ScatterBackward0";
             case IM2COL -> "Im2ColBackward0";
+            case CONV2D -> "ConvolutionBackward0";
             case MAX_POOL2D -> "MaxPool2DWithIndicesBackward0";
             case AVG_POOL2D -> "AvgPool2DBackward0";
         };

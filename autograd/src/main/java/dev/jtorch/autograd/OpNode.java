@@ -18,6 +18,9 @@ final class OpNode extends Node {
 
     @Override public String name() { return Derivatives.nodeName(op, saved); }
 
+    /** The primitive this node records (for graph inspection in tests and debugging). */
+    Op op() { return op; }
+
     @Override Tensor[] apply(Tensor gradOutput) { return rule.backward().apply(saved, gradOutput); }
 
     @Override void release() { saved.free(); }

@@ -77,6 +77,52 @@ public interface Backend {
     /** The adjoint of im2col: sums columns [N, C*kH*kW, outH*outW] back into a zeroed NCHW dst. */
     void col2im(Tensor columns, Window2d window, Tensor dst);
 
+    /**
+     * ReLU's gradient, as PyTorch's {@code threshold_backward(gradOut, result, 0)}: gradIn = result <= 0 ? 0 : gradOut,
+     * all of one shape (any strides); gradIn is written, not read.
+     */
+    default void reluBackward(Tensor gradOut, Tensor result, Tensor gradIn) {
+        try (var noGrad = GradMode.noGrad()) {
+            copy(Tensor.where(result.le(0), gradOut.zerosLike(), gradOut), gradIn);
+        }
+    }
+
+    /**
+     * 2-d cross-correlation of contiguous NCHW input with contiguous weight [O, C/groups, kH, kW], plus bias [O]
+     * (contiguous, or null), into out [N, O, outH, outW]. The default unfolds with {@link #im2col} and multiplies
+     * with {@link #matmul}; a backend overrides it to pick its own algorithm per shape.
+     */
+    default void conv2d(Tensor input, Tensor weight, Tensor bias, Window2d window, int groups, Tensor out) {
+        try (var noGrad = GradMode.noGrad()) {
+            long n = input.size(0), o = weight.size(0), patch = weight.numel() / o, pixels = window.outH() * window.outW();
+            Tensor columns = input.im2col(window).view(n, groups, patch, pixels);
+            Tensor y = weight.reshape(1, groups, o / groups, patch).matmul(columns).view(out.shape());
+            if (bias != null) y = y.add(bias.view(1, o, 1, 1));
+            copy(y, out);
+        }
+    }
+
+    /** The gradient of {@link #conv2d} with respect to its input: gradIn (contiguous NCHW) is written, not read. */
+    default void conv2dBackwardInput(Tensor gradOut, Tensor weight, Window2d window, int groups, Tensor gradIn) {
+        try (var noGrad = GradMode.noGrad()) {
+            long n = gradIn.size(0), o = weight.size(0), patch = weight.numel() / o, pixels = window.outH() * window.outW();
+            Tensor weightT = weight.reshape(1, groups, o / groups, patch).transpose(2, 3);
+            Tensor columns = weightT.matmul(gradOut.reshape(n, groups, o / groups, pixels)).reshape(n, groups * patch, pixels).contiguous();
+            fill(gradIn, 0);
+            col2im(columns, window, gradIn);
+        }
+    }
+
+    /** The gradient of {@link #conv2d} with respect to its weight: gradWeight (contiguous) is written, not read. */
+    default void conv2dBackwardWeight(Tensor gradOut, Tensor input, Window2d window, int groups, Tensor gradWeight) {
+        try (var noGrad = GradMode.noGrad()) {
+            long n = input.size(0), o = gradWeight.size(0), patch = gradWeight.numel() / o, pixels = window.outH() * window.outW();
+            Tensor columns = input.im2col(window).view(n, groups, patch, pixels);
+            Tensor perSample = gradOut.reshape(n, groups, o / groups, pixels).matmul(columns.transpose(2, 3));
+            copy(perSample.sum(new int[] {0}, false).reshape(gradWeight.shape()), gradWeight);
+        }
+    }
+
     /** Max pooling of contiguous NCHW input; indices are flat positions within each input plane (h*W+w). */
     void maxPool2d(Tensor input, Window2d window, Tensor out, Tensor indices);
 

@@ -52,10 +52,13 @@ public final class HostAllocator {
 
     public Block allocate(long bytes) {
         if (bytes < 0) throw new IllegalArgumentException("negative allocation size " + bytes);
-        Reclaimer.drain();
+        long reclaimed = Reclaimer.drain();
         long size = sizeClass(bytes);
         boolean collect;
         synchronized (this) {
+            // Garbage the reference handler reached only after the last collection was counted as live when
+            // the threshold was set from it: take it back out, or one late batch doubles the next peak.
+            if (reclaimed > 0) nextGcAt = Math.max(Math.max(minGcThreshold, 2 * allocated), nextGcAt - 2 * reclaimed);
             collect = allocated + size > nextGcAt;
         }
         if (collect) {

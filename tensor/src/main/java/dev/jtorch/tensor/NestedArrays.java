@@ -9,6 +9,16 @@ final class NestedArrays {
     private NestedArrays() {}
 
     static Tensor toTensor(Object data) {
+        // Tensor.of(2.0) and Tensor.of(5L) resolve to of(Object) by boxing (Java prefers it to varargs):
+        // give what the varargs overloads would, a 1-element 1-d tensor
+        switch (data) {
+            case Double v -> { return Tensor.of(new double[] {v}); }
+            case Float v -> { return Tensor.of(new float[] {v}); }
+            case Long v -> { return Tensor.of(new long[] {v}); }
+            case Integer v -> { return Tensor.of(new int[] {v}); }
+            case Boolean v -> { return Tensor.of(new boolean[] {v}); }
+            case null, default -> { }
+        }
         List<Long> shape = new ArrayList<>();
         Object leaf = data;
         while (leaf instanceof Object[] arr) {

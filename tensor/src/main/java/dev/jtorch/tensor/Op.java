@@ -50,6 +50,8 @@ public enum Op {
     // windows
     /** attrs: Window2d. */
     IM2COL,
+    /** inputs input [N,C,H,W], weight [O,C/groups,kH,kW] and optionally bias [O]; attrs: Window2d, int groups. */
+    CONV2D,
     /** attrs: Window2d, Tensor indices. */
     MAX_POOL2D,
     /** attrs: Window2d. */

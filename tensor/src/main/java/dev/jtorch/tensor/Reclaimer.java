@@ -1,6 +1,7 @@
 package dev.jtorch.tensor;
 
 import java.lang.ref.PhantomReference;
+import java.lang.ref.Reference;
 import java.lang.ref.ReferenceQueue;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -16,6 +17,8 @@ import java.util.concurrent.atomic.AtomicBoolean;
  */
 public final class Reclaimer {
     private static final ReferenceQueue<Storage> QUEUE = new ReferenceQueue<>();
+    /** Where the marker of each {@link #collect()} arrives once the reference handler processed that collection. */
+    private static final ReferenceQueue<Object> MARKERS = new ReferenceQueue<>();
     private static final Set<Ref> LIVE = ConcurrentHashMap.newKeySet();
 
     private Reclaimer() {}
@@ -39,12 +42,21 @@ public final class Reclaimer {
     }
 
     /**
-     * Runs a collection and frees what it finds unreachable. Waits a little for the reference handler to
-     * enqueue what the collection discovered, so the caller sees the memory back when this returns.
+     * Runs a collection and frees what it finds unreachable. Waits for the reference handler to enqueue what
+     * the collection discovered (a marker reference made unreachable just before it arrives with the same
+     * batch), so the caller sees the memory back when this returns: an allocator that sets its next
+     * threshold from the bytes still in use must not count garbage the handler has not reached yet.
      */
     public static long collect() {
         long freed = drain();
+        PhantomReference<Object> marker = new PhantomReference<>(new Object(), MARKERS);
         System.gc();
+        try {
+            // at most 1 s, for a JVM run with -XX:+DisableExplicitGC, where nothing arrives
+            if (MARKERS.remove(1000) == null) Reference.reachabilityFence(marker);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
         for (int i = 0; i < 20; i++) {
             try {
                 Ref r = (Ref) QUEUE.remove(i < 2 ? 5 : 1);

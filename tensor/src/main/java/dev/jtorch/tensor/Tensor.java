@@ -107,6 +107,8 @@ public final class Tensor implements AutoCloseable {
     private MemoryScope keptBy;
     /** The tensor this one is a view of, for the in-place-on-view check; null for a base. */
     private Tensor base;
+    /** The leaf requiring grad this tensor is a view of (through any chain of views), or null. */
+    private Tensor viewedLeaf;
 
     void keepAlive(MemoryScope scope) { keptBy = scope; }
 
@@ -273,7 +275,9 @@ public final class Tensor implements AutoCloseable {
     /**
      * A tensor from a (nested) Java array: {@code float[]} gives float32, {@code double[]} float64,
      * {@code long[]} int64, {@code int[]} int32, {@code boolean[]} bool; nesting gives the shape, and
-     * ragged nesting is an error naming the dimension, as {@code torch.tensor([[1, 2], [3]])}.
+     * ragged nesting is an error naming the dimension, as {@code torch.tensor([[1, 2], [3]])}. A boxed
+     * scalar ({@code Tensor.of(5L)}, which Java resolves here rather than to the varargs overloads) gives
+     * the 1-element 1-d tensor those overloads give; {@link #scalar} makes a 0-dim one.
      */
     public static Tensor of(Object nested) {
         return NestedArrays.toTensor(nested);
@@ -652,6 +656,9 @@ public final class Tensor implements AutoCloseable {
         if (GradMode.isEnabled() && requiresGrad && gradFn == null) {
             throw new IllegalStateException("a leaf Variable that requires grad is being used in an in-place operation.");
         }
+        if (GradMode.isEnabled() && viewedLeaf != null && viewedLeaf.requiresGrad && viewedLeaf.gradFn == null) {
+            throw new IllegalStateException("a view of a leaf Variable that requires grad is being used in an in-place operation.");
+        }
         if (recordsGrad && base != null) {
             throw new UnsupportedOperationException("in-place operation on a view of a tensor whose history autograd records is not supported; use the out-of-place form");
         }
@@ -890,6 +897,7 @@ public final class Tensor implements AutoCloseable {
     private Tensor view(long[] newShape, long[] newStrides, long newOffset) {
         Tensor t = new Tensor(storage, newOffset, newShape, newStrides, dtype);
         t.base = base == null ? this : base;
+        t.viewedLeaf = requiresGrad && gradFn == null ? this : viewedLeaf;
         return t;
     }
 
@@ -1318,6 +1326,32 @@ public final class Tensor implements AutoCloseable {
         Tensor cols = empty(new long[] {shape[0], shape[1] * w.kernelH() * w.kernelW(), oh * ow}, dtype, device());
         backend().im2col(x, w, cols);
         return record(Op.IM2COL, cols, new Tensor[] {x}, w);
+    }
+
+    /**
+     * 2-d cross-correlation of this NCHW input with weight [O, C/groups, kH, kW] and bias [O] (or null) over
+     * {@code w}, as one recorded primitive, so a backend picks the algorithm per shape and autograd calls its
+     * dedicated gradients. {@code nn.functional.conv2d} checks the arguments PyTorch's way before calling this.
+     */
+    public Tensor conv2d(Tensor weight, Tensor bias, Window2d w, int groups) {
+        if (dim() != 4 || weight.dim() != 4) {
+            throw new IllegalArgumentException("conv2d expects a 4-d input and weight, got " + Shapes.str(shape) + " and " + Shapes.str(weight.shape));
+        }
+        if (groups <= 0 || shape[1] != weight.shape[1] * groups || weight.shape[0] % groups != 0
+                || weight.shape[2] != w.kernelH() || weight.shape[3] != w.kernelW() || shape[2] != w.inH() || shape[3] != w.inW()) {
+            throw new IllegalArgumentException("conv2d: input " + Shapes.str(shape) + ", weight " + Shapes.str(weight.shape) + ", groups " + groups + " and " + w + " do not agree");
+        }
+        if (bias != null && (bias.dim() != 1 || bias.shape[0] != weight.shape[0])) {
+            throw new IllegalArgumentException("conv2d: bias " + Shapes.str(bias.shape) + " does not match weight " + Shapes.str(weight.shape));
+        }
+        long oh = w.outH(), ow = w.outW();
+        if (oh <= 0 || ow <= 0) {
+            throw new IllegalArgumentException("Calculated output size: (" + oh + "x" + ow + ") is too small for input of size (" + shape[2] + "x" + shape[3] + ") and kernel (" + w.kernelH() + "x" + w.kernelW() + ")");
+        }
+        Tensor x = contiguous(), k = weight.contiguous(), b = bias == null ? null : bias.contiguous();
+        Tensor out = empty(new long[] {shape[0], weight.shape[0], oh, ow}, dtype, device());
+        backend().conv2d(x, k, b, w, groups, out);
+        return record(Op.CONV2D, out, b == null ? new Tensor[] {x, k} : new Tensor[] {x, k, b}, w, groups);
     }
 
     public Tensor maxPool2d(Window2d w) {

@@ -1,5 +1,8 @@
 package dev.jtorch.tensor;
 
+import java.math.BigDecimal;
+import java.math.MathContext;
+import java.math.RoundingMode;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -38,10 +41,16 @@ final class TensorFormatter {
         if (t.gradFn() != null) suffixes.add("grad_fn=<" + t.gradFn().name() + ">");
         else if (t.requiresGrad()) suffixes.add("requires_grad=True");
         StringBuilder sb = new StringBuilder(PREFIX).append(body);
+        // as PyTorch's _add_suffixes, including its count of the last line, which starts 2 above the real length
+        int lastLine = sb.length() - sb.lastIndexOf("\n") + 1;
         for (String s : suffixes) {
-            int lastLine = sb.length() - sb.lastIndexOf("\n") - 1;
-            if (lastLine + s.length() + 2 > LINE_WIDTH) sb.append(",\n").append(" ".repeat(PREFIX.length()));
-            else sb.append(", ");
+            if (lastLine + s.length() + 2 > LINE_WIDTH) {
+                sb.append(",\n").append(" ".repeat(PREFIX.length()));
+                lastLine = PREFIX.length() + s.length();
+            } else {
+                sb.append(", ");
+                lastLine += s.length() + 2;
+            }
             sb.append(s);
         }
         return sb.append(')').toString();
@@ -60,7 +69,7 @@ final class TensorFormatter {
         List<String> parts = new ArrayList<>();
         for (long i = 0; i < n; i++) {
             if (cut && i == EDGE) {
-                parts.add("...");
+                parts.add(dim == shape.length - 1 ? " ..." : "..."); // PyTorch's vector summary is " ..."
                 i = n - EDGE - 1;
                 continue;
             }
@@ -114,7 +123,12 @@ final class TensorFormatter {
             else if (!dtype.isFloatingPoint()) mode = Mode.INT;
             else mode = floatMode(values);
             Element e = new Element(mode);
-            for (double x : values) e.width = Math.max(e.width, e.raw(x).length());
+            e.width = 1;
+            for (double x : values) {
+                // PyTorch's _Formatter measures floats over their nonzero finite values only
+                if (dtype.isFloatingPoint() && (x == 0 || Double.isNaN(x) || Double.isInfinite(x))) continue;
+                e.width = Math.max(e.width, e.raw(x).length());
+            }
             return e;
         }
 
@@ -143,11 +157,28 @@ final class TensorFormatter {
                     if (Double.isInfinite(x)) yield x > 0 ? "inf" : "-inf";
                     yield switch (mode) {
                         case FLOAT_INT -> String.format(Locale.ROOT, "%.0f", x) + ".";
-                        case FLOAT_SCI -> String.format(Locale.ROOT, "%." + PRECISION + "e", x);
-                        default -> String.format(Locale.ROOT, "%." + PRECISION + "f", x);
+                        case FLOAT_SCI -> sci(x);
+                        default -> fixed(x);
                     };
                 }
             };
+        }
+
+        /** Python's {@code f"{x:.4f}"}: the exact binary value rounded half-even (Java's %f rounds half-up). */
+        static String fixed(double x) {
+            String s = new BigDecimal(x).setScale(PRECISION, RoundingMode.HALF_EVEN).toPlainString();
+            return Math.copySign(1, x) < 0 && !s.startsWith("-") ? "-" + s : s;
+        }
+
+        /** Python's {@code f"{x:.4e}"}: mantissa rounded half-even, exponent signed with at least two digits. */
+        static String sci(double x) {
+            String sign = Math.copySign(1, x) < 0 ? "-" : "";
+            if (x == 0) return sign + "0." + "0".repeat(PRECISION) + "e+00";
+            BigDecimal r = new BigDecimal(Math.abs(x)).round(new MathContext(PRECISION + 1, RoundingMode.HALF_EVEN));
+            int exp = r.precision() - r.scale() - 1;
+            String mantissa = r.movePointLeft(exp).setScale(PRECISION, RoundingMode.HALF_EVEN).toPlainString();
+            String e = Integer.toString(Math.abs(exp));
+            return sign + mantissa + "e" + (exp < 0 ? "-" : "+") + (e.length() < 2 ? "0" + e : e);
         }
 
         String format(double x) {
