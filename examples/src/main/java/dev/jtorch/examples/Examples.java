@@ -1,5 +1,6 @@
 package dev.jtorch.examples;
 
+import dev.jtorch.examples.rnn.RnnExamples;
 import dev.jtorch.examples.seed.SimpleCNNExample;
 import dev.jtorch.examples.seed.SimpleNNExample;
 import picocli.CommandLine;
@@ -28,9 +29,7 @@ public final class Examples implements Callable<Integer> {
         switch (name) {
             case "simple-nn" -> SimpleNNExample.run(epochs != null ? epochs : 100, dir);
             case "simple-cnn" -> SimpleCNNExample.run(epochs != null ? epochs : 1, data, dir);
-            case "sine-rnn", "rnn-classifier", "lstm-forecast", "gru-forecast" -> {
-                throw new UnsupportedOperationException("RNN_EXAMPLES_PENDING");
-            }
+            case "sine-rnn", "rnn-classifier", "lstm-forecast", "gru-forecast" -> RnnExamples.run(name, epochs, dir);
             default -> throw new CommandLine.ParameterException(new CommandLine(this), "unknown example '" + name + "'");
         }
         return 0;
