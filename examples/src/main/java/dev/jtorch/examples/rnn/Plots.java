@@ -24,7 +24,14 @@ final class Plots {
 
     /** One line per series over a shared x axis. */
     static void lines(Path png, String title, String xTitle, String yTitle, double[] x, Map<String, double[]> series) throws IOException {
+        lines(png, title, xTitle, yTitle, x, series, false);
+    }
+
+    /** @param logY a logarithmic y axis (loss curves) */
+    static void lines(Path png, String title, String xTitle, String yTitle, double[] x, Map<String, double[]> series, boolean logY) throws IOException {
         XYChart chart = new XYChartBuilder().width(1000).height(450).title(title).xAxisTitle(xTitle).yAxisTitle(yTitle).build();
+        chart.getStyler().setYAxisLogarithmic(logY);
+        chart.getStyler().setXAxisTickMarkSpacingHint(90);
         chart.getStyler().setLegendPosition(Styler.LegendPosition.InsideNE);
         chart.getStyler().setChartBackgroundColor(java.awt.Color.WHITE);
         for (var e : series.entrySet()) chart.addSeries(e.getKey(), x, e.getValue()).setMarker(SeriesMarkers.NONE);

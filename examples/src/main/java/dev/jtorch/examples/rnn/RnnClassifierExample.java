@@ -18,9 +18,9 @@ public final class RnnClassifierExample {
 
     public record Result(double finalTrainLoss, double trainAccuracy, double testAccuracy, double seconds) {}
 
-    public static Result run(int epochs, Path out) throws Exception {
+    public static Result run(int epochs, Path out, long seed) throws Exception {
         long start = System.nanoTime();
-        Torch.manualSeed(0);
+        Torch.manualSeed(seed);
         WaveformDataset data = WaveformDataset.generate(200, 0.1, 0.8, 0);
         var model = new SimpleRNN(1, 32, WaveformDataset.CLASSES.length);
         System.out.println(model);

@@ -13,7 +13,8 @@ import java.util.Locale;
 import java.util.Map;
 
 /**
- * The seed's SimpleRNN on SineDataset: windows of 20 noisy sine values (noise 0.02) predict the next value;
+ * The seed's SimpleRNN on SineDataset: windows of 20 noisy sine values (noise 0.02, 3000 points, 80% of the
+ * windows to train) predict the next value;
  * hidden 32, Adam lr 0.01, batch 32, 10 epochs; reports the test MSE (the noise alone costs 0.0004).
  */
 public final class SineRnnExample {
@@ -22,10 +23,10 @@ public final class SineRnnExample {
     /** The result the report quotes. */
     public record Result(double finalTrainLoss, double testMse, double seconds) {}
 
-    public static Result run(int epochs, Path out) throws Exception {
+    public static Result run(int epochs, Path out, long seed) throws Exception {
         long start = System.nanoTime();
-        Torch.manualSeed(0);
-        SineDataset data = SineDataset.generate(1000, 20, 0.02, 0.8, 0);
+        Torch.manualSeed(seed);
+        SineDataset data = SineDataset.generate(3000, 20, 0.02, 0.8, 0);
         var model = new SimpleRNN(1, 32, 1);
         System.out.println(model);
         var criterion = new MSELoss();
