@@ -21,8 +21,9 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
  * installed; skipped with the places looked in otherwise. Needs no GPU.
  */
 class KernelCompileTest {
-    private static final Path KERNELS = Path.of("kernels");
-    private static final Path OUT = Path.of("target", "kernels");
+    /** Compiled from the copies the jar ships (what NVRTC compiles at run time), so any working directory works. */
+    private static final String KERNELS = "/dev/jtorch/cuda/kernels/";
+    private static final Path OUT = Path.of(System.getProperty("java.io.tmpdir"), "jtorch-kernel-compile-test");
 
     @Test void compilesToPtxWithEveryEntryPoint() throws Exception {
         Path nvcc = nvcc();
@@ -47,8 +48,12 @@ class KernelCompileTest {
         Files.createDirectories(OUT);
         Path out = OUT.resolve(output);
         Files.deleteIfExists(out);
-        List<String> command = new ArrayList<>(List.of(nvcc.toString(), "-arch=sm_90", mode, "-o", out.toString(),
-                KERNELS.resolve(source).toString()));
+        Path src = OUT.resolve(source);
+        try (var in = KernelCompileTest.class.getResourceAsStream(KERNELS + source)) {
+            assertTrue(in != null, () -> "kernel source " + KERNELS + source + " is not on the class path");
+            Files.write(src, in.readAllBytes());
+        }
+        List<String> command = new ArrayList<>(List.of(nvcc.toString(), "-arch=sm_90", mode, "-o", out.toString(), src.toString()));
         Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
         String log = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         assertTrue(process.waitFor(120, TimeUnit.SECONDS), "nvcc timed out");

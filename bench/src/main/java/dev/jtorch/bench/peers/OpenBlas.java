@@ -17,6 +17,7 @@ import java.util.List;
  * {@code -Djtorch.openblas.path}, else as Debian/Ubuntu install it ({@code libopenblas0-pthread}: bench/setup.sh),
  * else by the dynamic linker's search path. 32-bit integers, as the distributions' (non-ILP64) builds use.
  */
+@SuppressWarnings("restricted") // loading a native library and linking to it is what this class is for
 public final class OpenBlas {
     public static final int CBLAS_ROW_MAJOR = 101;
     public static final int CBLAS_NO_TRANS = 111;

@@ -1,0 +1,253 @@
+package dev.jtorch.cpu;
+
+import jdk.incubator.vector.DoubleVector;
+import jdk.incubator.vector.VectorSpecies;
+
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+import java.nio.ByteOrder;
+
+/**
+ * The register-tiled heart of {@link Dgemm}: one MR x NR tile of {@code A_panel (MR x kc) @ B_panel (kc x NR)}.
+ *
+ * <p>A tile is MR rows by two vectors of columns. Each step of k loads the two B vectors of that step once and
+ * broadcasts one element of A per row into them: {@code c[r][v] += a[p][r] * b[p][v]}. The accumulators stay
+ * in registers for the whole kc loop; there are at least 8 of them, as many independent FMA chains as
+ * FMA latency (4 cycles) times FMA pipes (2) needs. With 16 AVX2 registers the tile is 4 x 2 vectors: a
+ * 6 x 2 tile (12 accumulators, the BLIS Haswell shape) measured at half speed under C2, whose scheduler hoists
+ * the broadcasts and spills one accumulator to the stack, putting a store-load on that FMA chain.
+ * Each width's species is a static final of its own class, so the JIT sees a constant and compiles every vector
+ * op to one instruction; the classes differ only in that constant and the tile shape.
+ *
+ * <p>Packed layouts (both zero-padded to whole panels, so the hot loop needs no masks or tails):
+ * A panel: {@code a[aOff + p * MR + r]} for row r; B panel: {@code b[bOff + p * NR + j]} for column j.
+ * The product goes into {@code tile[r * NR + j]}, and {@link #storeTile} merges a full tile into C.
+ */
+abstract sealed class DgemmMicroKernel
+        permits DgemmMicroKernel.Vector128, DgemmMicroKernel.Vector256, DgemmMicroKernel.Vector512 {
+
+    private static final ValueLayout.OfDouble C_ELEMENT = ValueLayout.JAVA_DOUBLE;
+
+    final int vectorBits;
+    /** Rows of the register tile. */
+    final int mr;
+    /** Columns of the register tile: two vectors. */
+    final int nr;
+
+    private DgemmMicroKernel(int vectorBits, int mr, int nr) {
+        this.vectorBits = vectorBits;
+        this.mr = mr;
+        this.nr = nr;
+    }
+
+    static DgemmMicroKernel forBits(int bits) {
+        return switch (GemmVectorWidth.checkBits(bits)) {
+            case 128 -> Vector128.INSTANCE;
+            case 256 -> Vector256.INSTANCE;
+            default -> Vector512.INSTANCE;
+        };
+    }
+
+    /** {@code tile = A_panel @ B_panel} over kc steps of k. */
+    abstract void multiply(int kc, double[] a, int aOff, double[] b, int bOff, double[] tile);
+
+    /** {@code C[0:MR, 0:NR] = tile + beta * C}, C row-major at element offset cOff; C is not read when beta == 0. */
+    abstract void storeTile(double[] tile, MemorySegment c, long cOff, long ldc, double beta);
+
+    /** The plain loops {@link #multiply} computes, kept beside it as its specification. */
+    final void multiplyPlain(int kc, double[] a, int aOff, double[] b, int bOff, double[] tile) {
+        for (int r = 0; r < mr; r++) {
+            for (int j = 0; j < nr; j++) {
+                double acc = 0;
+                for (int p = 0; p < kc; p++) acc += a[aOff + p * mr + r] * b[bOff + p * nr + j];
+                tile[r * nr + j] = acc;
+            }
+        }
+    }
+
+    /** Merges the top-left rows x cols of a tile into C: the edges of C, where a full tile would overrun it. */
+    final void storePartialTile(double[] tile, int rows, int cols, MemorySegment c, long cOff, long ldc, double beta) {
+        for (int r = 0; r < rows; r++) {
+            long row = cOff + r * ldc;
+            for (int j = 0; j < cols; j++) {
+                double t = tile[r * nr + j];
+                c.setAtIndex(C_ELEMENT, row + j, beta == 0 ? t : t + beta * c.getAtIndex(C_ELEMENT, row + j));
+            }
+        }
+    }
+
+    /** 4 x 8 doubles per tile: AVX2 hardware (8 accumulators, 2 B vectors, broadcasts: no spills in 16 registers). */
+    static final class Vector256 extends DgemmMicroKernel {
+        static final Vector256 INSTANCE = new Vector256();
+        private static final VectorSpecies<Double> S = DoubleVector.SPECIES_256;
+        private static final int MR = 4;
+        private static final int L = 4;
+        private static final int NR = 2 * L;
+
+        private Vector256() { super(256, MR, NR); }
+
+        @Override
+        void multiply(int kc, double[] a, int aOff, double[] b, int bOff, double[] tile) {
+            DoubleVector c00 = DoubleVector.zero(S), c01 = DoubleVector.zero(S);
+            DoubleVector c10 = DoubleVector.zero(S), c11 = DoubleVector.zero(S);
+            DoubleVector c20 = DoubleVector.zero(S), c21 = DoubleVector.zero(S);
+            DoubleVector c30 = DoubleVector.zero(S), c31 = DoubleVector.zero(S);
+            for (int p = 0; p < kc; p++) {
+                int ap = aOff + p * MR, bp = bOff + p * NR;
+                DoubleVector b0 = DoubleVector.fromArray(S, b, bp);
+                DoubleVector b1 = DoubleVector.fromArray(S, b, bp + L);
+                DoubleVector a0 = DoubleVector.broadcast(S, a[ap]);
+                c00 = a0.fma(b0, c00); c01 = a0.fma(b1, c01);
+                DoubleVector a1 = DoubleVector.broadcast(S, a[ap + 1]);
+                c10 = a1.fma(b0, c10); c11 = a1.fma(b1, c11);
+                DoubleVector a2 = DoubleVector.broadcast(S, a[ap + 2]);
+                c20 = a2.fma(b0, c20); c21 = a2.fma(b1, c21);
+                DoubleVector a3 = DoubleVector.broadcast(S, a[ap + 3]);
+                c30 = a3.fma(b0, c30); c31 = a3.fma(b1, c31);
+            }
+            c00.intoArray(tile, 0 * NR); c01.intoArray(tile, 0 * NR + L);
+            c10.intoArray(tile, 1 * NR); c11.intoArray(tile, 1 * NR + L);
+            c20.intoArray(tile, 2 * NR); c21.intoArray(tile, 2 * NR + L);
+            c30.intoArray(tile, 3 * NR); c31.intoArray(tile, 3 * NR + L);
+        }
+
+        @Override
+        void storeTile(double[] tile, MemorySegment c, long cOff, long ldc, double beta) {
+            DoubleVector betaV = DoubleVector.broadcast(S, beta);
+            for (int r = 0; r < MR; r++) {
+                long rowBytes = (cOff + r * ldc) * Double.BYTES;
+                for (int v = 0; v < NR; v += L) {
+                    DoubleVector t = DoubleVector.fromArray(S, tile, r * NR + v);
+                    long at = rowBytes + (long) v * Double.BYTES;
+                    if (beta != 0) {
+                        DoubleVector old = DoubleVector.fromMemorySegment(S, c, at, ByteOrder.nativeOrder());
+                        t = beta == 1 ? t.add(old) : old.fma(betaV, t);
+                    }
+                    t.intoMemorySegment(c, at, ByteOrder.nativeOrder());
+                }
+            }
+        }
+    }
+
+    /** 8 x 16 doubles per tile: AVX-512 hardware, HotSpot with UseAVX=3 (16 accumulators of 32 registers). */
+    static final class Vector512 extends DgemmMicroKernel {
+        static final Vector512 INSTANCE = new Vector512();
+        private static final VectorSpecies<Double> S = DoubleVector.SPECIES_512;
+        private static final int MR = 8;
+        private static final int L = 8;
+        private static final int NR = 2 * L;
+
+        private Vector512() { super(512, MR, NR); }
+
+        @Override
+        void multiply(int kc, double[] a, int aOff, double[] b, int bOff, double[] tile) {
+            DoubleVector c00 = DoubleVector.zero(S), c01 = DoubleVector.zero(S);
+            DoubleVector c10 = DoubleVector.zero(S), c11 = DoubleVector.zero(S);
+            DoubleVector c20 = DoubleVector.zero(S), c21 = DoubleVector.zero(S);
+            DoubleVector c30 = DoubleVector.zero(S), c31 = DoubleVector.zero(S);
+            DoubleVector c40 = DoubleVector.zero(S), c41 = DoubleVector.zero(S);
+            DoubleVector c50 = DoubleVector.zero(S), c51 = DoubleVector.zero(S);
+            DoubleVector c60 = DoubleVector.zero(S), c61 = DoubleVector.zero(S);
+            DoubleVector c70 = DoubleVector.zero(S), c71 = DoubleVector.zero(S);
+            for (int p = 0; p < kc; p++) {
+                int ap = aOff + p * MR, bp = bOff + p * NR;
+                DoubleVector b0 = DoubleVector.fromArray(S, b, bp);
+                DoubleVector b1 = DoubleVector.fromArray(S, b, bp + L);
+                DoubleVector a0 = DoubleVector.broadcast(S, a[ap]);
+                c00 = a0.fma(b0, c00); c01 = a0.fma(b1, c01);
+                DoubleVector a1 = DoubleVector.broadcast(S, a[ap + 1]);
+                c10 = a1.fma(b0, c10); c11 = a1.fma(b1, c11);
+                DoubleVector a2 = DoubleVector.broadcast(S, a[ap + 2]);
+                c20 = a2.fma(b0, c20); c21 = a2.fma(b1, c21);
+                DoubleVector a3 = DoubleVector.broadcast(S, a[ap + 3]);
+                c30 = a3.fma(b0, c30); c31 = a3.fma(b1, c31);
+                DoubleVector a4 = DoubleVector.broadcast(S, a[ap + 4]);
+                c40 = a4.fma(b0, c40); c41 = a4.fma(b1, c41);
+                DoubleVector a5 = DoubleVector.broadcast(S, a[ap + 5]);
+                c50 = a5.fma(b0, c50); c51 = a5.fma(b1, c51);
+                DoubleVector a6 = DoubleVector.broadcast(S, a[ap + 6]);
+                c60 = a6.fma(b0, c60); c61 = a6.fma(b1, c61);
+                DoubleVector a7 = DoubleVector.broadcast(S, a[ap + 7]);
+                c70 = a7.fma(b0, c70); c71 = a7.fma(b1, c71);
+            }
+            c00.intoArray(tile, 0 * NR); c01.intoArray(tile, 0 * NR + L);
+            c10.intoArray(tile, 1 * NR); c11.intoArray(tile, 1 * NR + L);
+            c20.intoArray(tile, 2 * NR); c21.intoArray(tile, 2 * NR + L);
+            c30.intoArray(tile, 3 * NR); c31.intoArray(tile, 3 * NR + L);
+            c40.intoArray(tile, 4 * NR); c41.intoArray(tile, 4 * NR + L);
+            c50.intoArray(tile, 5 * NR); c51.intoArray(tile, 5 * NR + L);
+            c60.intoArray(tile, 6 * NR); c61.intoArray(tile, 6 * NR + L);
+            c70.intoArray(tile, 7 * NR); c71.intoArray(tile, 7 * NR + L);
+        }
+
+        @Override
+        void storeTile(double[] tile, MemorySegment c, long cOff, long ldc, double beta) {
+            DoubleVector betaV = DoubleVector.broadcast(S, beta);
+            for (int r = 0; r < MR; r++) {
+                long rowBytes = (cOff + r * ldc) * Double.BYTES;
+                for (int v = 0; v < NR; v += L) {
+                    DoubleVector t = DoubleVector.fromArray(S, tile, r * NR + v);
+                    long at = rowBytes + (long) v * Double.BYTES;
+                    if (beta != 0) {
+                        DoubleVector old = DoubleVector.fromMemorySegment(S, c, at, ByteOrder.nativeOrder());
+                        t = beta == 1 ? t.add(old) : old.fma(betaV, t);
+                    }
+                    t.intoMemorySegment(c, at, ByteOrder.nativeOrder());
+                }
+            }
+        }
+    }
+
+    /** 4 x 4 doubles per tile: SSE/NEON-width hardware, or AVX machines told to stay at 128 bits. */
+    static final class Vector128 extends DgemmMicroKernel {
+        static final Vector128 INSTANCE = new Vector128();
+        private static final VectorSpecies<Double> S = DoubleVector.SPECIES_128;
+        private static final int MR = 4;
+        private static final int L = 2;
+        private static final int NR = 2 * L;
+
+        private Vector128() { super(128, MR, NR); }
+
+        @Override
+        void multiply(int kc, double[] a, int aOff, double[] b, int bOff, double[] tile) {
+            DoubleVector c00 = DoubleVector.zero(S), c01 = DoubleVector.zero(S);
+            DoubleVector c10 = DoubleVector.zero(S), c11 = DoubleVector.zero(S);
+            DoubleVector c20 = DoubleVector.zero(S), c21 = DoubleVector.zero(S);
+            DoubleVector c30 = DoubleVector.zero(S), c31 = DoubleVector.zero(S);
+            for (int p = 0; p < kc; p++) {
+                int ap = aOff + p * MR, bp = bOff + p * NR;
+                DoubleVector b0 = DoubleVector.fromArray(S, b, bp);
+                DoubleVector b1 = DoubleVector.fromArray(S, b, bp + L);
+                DoubleVector a0 = DoubleVector.broadcast(S, a[ap]);
+                c00 = a0.fma(b0, c00); c01 = a0.fma(b1, c01);
+                DoubleVector a1 = DoubleVector.broadcast(S, a[ap + 1]);
+                c10 = a1.fma(b0, c10); c11 = a1.fma(b1, c11);
+                DoubleVector a2 = DoubleVector.broadcast(S, a[ap + 2]);
+                c20 = a2.fma(b0, c20); c21 = a2.fma(b1, c21);
+                DoubleVector a3 = DoubleVector.broadcast(S, a[ap + 3]);
+                c30 = a3.fma(b0, c30); c31 = a3.fma(b1, c31);
+            }
+            c00.intoArray(tile, 0 * NR); c01.intoArray(tile, 0 * NR + L);
+            c10.intoArray(tile, 1 * NR); c11.intoArray(tile, 1 * NR + L);
+            c20.intoArray(tile, 2 * NR); c21.intoArray(tile, 2 * NR + L);
+            c30.intoArray(tile, 3 * NR); c31.intoArray(tile, 3 * NR + L);
+        }
+
+        @Override
+        void storeTile(double[] tile, MemorySegment c, long cOff, long ldc, double beta) {
+            DoubleVector betaV = DoubleVector.broadcast(S, beta);
+            for (int r = 0; r < MR; r++) {
+                long rowBytes = (cOff + r * ldc) * Double.BYTES;
+                for (int v = 0; v < NR; v += L) {
+                    DoubleVector t = DoubleVector.fromArray(S, tile, r * NR + v);
+                    long at = rowBytes + (long) v * Double.BYTES;
+                    if (beta != 0) {
+                        DoubleVector old = DoubleVector.fromMemorySegment(S, c, at, ByteOrder.nativeOrder());
+                        t = beta == 1 ? t.add(old) : old.fma(betaV, t);
+                    }
+                    t.intoMemorySegment(c, at, ByteOrder.nativeOrder());
+                }
+            }
+        }
+    }
+}

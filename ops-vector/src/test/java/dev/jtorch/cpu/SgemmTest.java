@@ -1,0 +1,340 @@
+package dev.jtorch.cpu;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+import org.junit.jupiter.params.provider.ValueSource;
+
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+import java.util.stream.Stream;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
+
+/** {@link Sgemm#gemm} against {@link Sgemm#reference}: sizes, layouts, alpha/beta, epilogue, vector widths, threads. */
+class SgemmTest {
+    /** Written around the m x n window of C (row padding, before and after) and checked untouched afterwards. */
+    private static final float SENTINEL = -12345.5f;
+
+    private int savedThreads;
+    private int savedBits;
+    private boolean savedIndependent;
+
+    @BeforeEach
+    void save() {
+        savedThreads = IntraOpPool.numThreads();
+        savedBits = Sgemm.vectorBits();
+        savedIndependent = Sgemm.independentThreads();
+    }
+
+    @AfterEach
+    void restore() {
+        IntraOpPool.setNumThreads(savedThreads);
+        Sgemm.useVectorBits(savedBits);
+        Sgemm.useIndependentThreads(savedIndependent);
+    }
+
+    /** How an operand sits in memory; a transpose is the swap of its two strides. */
+    enum Layout {
+        ROW_MAJOR, TRANSPOSED, PADDED_ROW_MAJOR, PADDED_TRANSPOSED, STRIDED;
+
+        /** An operand of rows x cols in this layout, filled with uniform values in [-1, 1). */
+        Operand random(int rows, int cols, Random random) {
+            long offset = this == ROW_MAJOR || this == TRANSPOSED ? 0 : 3;
+            long rowStride, colStride;
+            switch (this) {
+                case ROW_MAJOR -> { rowStride = cols; colStride = 1; }
+                case TRANSPOSED -> { rowStride = 1; colStride = rows; }
+                case PADDED_ROW_MAJOR -> { rowStride = cols + 5; colStride = 1; }
+                case PADDED_TRANSPOSED -> { rowStride = 1; colStride = rows + 2; }
+                default -> { rowStride = 2L * cols + 1; colStride = 2; }
+            }
+            long extent = offset + (rows == 0 || cols == 0 ? 0 : (rows - 1) * rowStride + (cols - 1) * colStride + 1);
+            float[] data = new float[(int) extent + 4];
+            for (int i = 0; i < data.length; i++) data[i] = random.nextFloat() * 2 - 1;
+            return new Operand(MemorySegment.ofArray(data), offset, rowStride, colStride);
+        }
+    }
+
+    record Operand(MemorySegment segment, long offset, long rowStride, long colStride) {}
+
+    /** C of m x n with leading dimension ldc at offset cOff, sentinels around the window. */
+    record Output(float[] data, long offset, long ldc, int m, int n) {
+        static Output random(int m, int n, int padding, Random random) {
+            long ldc = n + padding, offset = padding == 0 ? 0 : 2;
+            float[] data = new float[(int) (offset + m * ldc + 3)];
+            java.util.Arrays.fill(data, SENTINEL);
+            for (int i = 0; i < m; i++) {
+                for (int j = 0; j < n; j++) data[(int) (offset + i * ldc + j)] = random.nextFloat() * 2 - 1;
+            }
+            return new Output(data, offset, ldc, m, n);
+        }
+
+        Output copy() { return new Output(data.clone(), offset, ldc, m, n); }
+
+        MemorySegment segment() { return MemorySegment.ofArray(data); }
+
+        float at(int i, int j) { return data[(int) (offset + i * ldc + j)]; }
+
+        boolean inWindow(int index) {
+            long rel = index - offset;
+            return rel >= 0 && rel < m * ldc && rel % ldc < n;
+        }
+    }
+
+    private static void run(boolean fast, int m, int n, int k, float alpha, Operand a, Operand b, float beta, Output c,
+                            Epilogue epilogue) {
+        if (fast) {
+            Sgemm.gemm(m, n, k, alpha, a.segment(), a.offset(), a.rowStride(), a.colStride(),
+                    b.segment(), b.offset(), b.rowStride(), b.colStride(), beta, c.segment(), c.offset(), c.ldc(), epilogue);
+        } else {
+            Sgemm.reference(m, n, k, alpha, a.segment(), a.offset(), a.rowStride(), a.colStride(),
+                    b.segment(), b.offset(), b.rowStride(), b.colStride(), beta, c.segment(), c.offset(), c.ldc());
+            applyEpilogueByHand(c, epilogue);
+        }
+    }
+
+    private static void applyEpilogueByHand(Output c, Epilogue e) {
+        for (int i = 0; i < c.m(); i++) {
+            for (int j = 0; j < c.n(); j++) {
+                int at = (int) (c.offset() + i * c.ldc() + j);
+                float v = c.data()[at];
+                if (e.hasBias()) {
+                    long index = e.biasOffset() + (e.biasAxis() == Epilogue.BiasAxis.PER_COLUMN ? j : i);
+                    v += e.bias().getAtIndex(ValueLayout.JAVA_FLOAT, index);
+                }
+                if (e.activation() == Activation.RELU) v = v > 0 || Float.isNaN(v) ? v : 0;
+                c.data()[at] = v;
+            }
+        }
+    }
+
+    /** Checks gemm against reference on one problem; the tolerance grows with k, the length of each dot product. */
+    private static void check(int m, int n, int k, Layout aLayout, Layout bLayout, float alpha, float beta,
+                              int cPadding, Epilogue epilogue, long seed) {
+        Random random = new Random(seed);
+        Operand a = aLayout.random(m, k, random);
+        Operand b = bLayout.random(k, n, random);
+        Output expected = Output.random(m, n, cPadding, random);
+        Output actual = expected.copy();
+        run(false, m, n, k, alpha, a, b, beta, expected, epilogue);
+        run(true, m, n, k, alpha, a, b, beta, actual, epilogue);
+        assertClose(expected, actual, k, String.format("m=%d n=%d k=%d A=%s B=%s alpha=%s beta=%s bits=%d threads=%d",
+                m, n, k, aLayout, bLayout, alpha, beta, Sgemm.vectorBits(), IntraOpPool.numThreads()));
+    }
+
+    private static void assertClose(Output expected, Output actual, int k, String what) {
+        float tolerance = 2e-6f * (k + 4);
+        for (int index = 0; index < actual.data().length; index++) {
+            float e = expected.data()[index], g = actual.data()[index];
+            if (!actual.inWindow(index)) {
+                if (g != SENTINEL) fail(what + ": wrote outside C's window at element " + index);
+                continue;
+            }
+            if (Float.isNaN(e) != Float.isNaN(g) || Math.abs(e - g) > tolerance * (1 + Math.abs(e))) {
+                long rel = index - actual.offset();
+                fail(String.format("%s: C[%d,%d] expected %s got %s", what, rel / actual.ldc(), rel % actual.ldc(), e, g));
+            }
+        }
+    }
+
+    // ------------------------------------------------------------------------------------------------------------
+
+    static Stream<Arguments> oddSizesAllTransposes() {
+        int[][] sizes = {
+            {1, 1, 1}, {7, 17, 31}, {17, 7, 1}, {31, 31, 17}, {1, 1023, 31}, {1023, 1, 17}, {7, 7, 1023},
+            {1023, 17, 31}, {17, 1023, 7}, {31, 7, 1023}, {33, 65, 300}, {1023, 31, 257}, {4, 16, 8}, {5, 17, 9},
+        };
+        Layout[] layouts = {Layout.ROW_MAJOR, Layout.TRANSPOSED};
+        List<Arguments> out = new ArrayList<>();
+        for (int[] s : sizes) {
+            for (Layout a : layouts) for (Layout b : layouts) out.add(Arguments.of(s[0], s[1], s[2], a, b));
+        }
+        return out.stream();
+    }
+
+    @ParameterizedTest(name = "{0}x{1}x{2} A {3} B {4}")
+    @MethodSource("oddSizesAllTransposes")
+    void oddSizesInEveryTransposeCombination(int m, int n, int k, Layout a, Layout b) {
+        check(m, n, k, a, b, 1f, 0f, 0, Epilogue.NONE, m * 31L + n * 7L + k);
+    }
+
+    static Stream<Arguments> stridedLayouts() {
+        List<Arguments> out = new ArrayList<>();
+        Layout[] layouts = {Layout.PADDED_ROW_MAJOR, Layout.PADDED_TRANSPOSED, Layout.STRIDED};
+        for (Layout a : layouts) for (Layout b : layouts) out.add(Arguments.of(a, b));
+        out.add(Arguments.of(Layout.STRIDED, Layout.ROW_MAJOR));
+        out.add(Arguments.of(Layout.ROW_MAJOR, Layout.STRIDED));
+        return out.stream();
+    }
+
+    @ParameterizedTest(name = "A {0} B {1}")
+    @MethodSource("stridedLayouts")
+    void nonUnitLeadingDimensionsAndOffsets(Layout a, Layout b) {
+        check(45, 37, 300, a, b, 1f, 0f, 3, Epilogue.NONE, 1);
+        check(3, 37, 19, a, b, 1f, 0.5f, 3, Epilogue.NONE, 2);   // direct path: m below a tile
+        check(45, 5, 6, a, b, -1f, 1f, 3, Epilogue.NONE, 3);     // direct path: n below a tile, tiny k
+    }
+
+    @ParameterizedTest(name = "alpha={0} beta={1}")
+    @MethodSource("alphaBeta")
+    void alphaAndBeta(float alpha, float beta) {
+        check(50, 70, 40, Layout.ROW_MAJOR, Layout.ROW_MAJOR, alpha, beta, 2, Epilogue.NONE, 5);
+        check(50, 70, 600, Layout.TRANSPOSED, Layout.ROW_MAJOR, alpha, beta, 0, Epilogue.NONE, 6); // beta then 1 across KC blocks
+        check(2, 70, 40, Layout.ROW_MAJOR, Layout.TRANSPOSED, alpha, beta, 2, Epilogue.NONE, 7);
+    }
+
+    static Stream<Arguments> alphaBeta() {
+        return Stream.of(Arguments.of(1f, 0f), Arguments.of(1f, 1f), Arguments.of(-0.5f, 0.25f), Arguments.of(2f, -1f),
+                Arguments.of(0f, 0.5f), Arguments.of(0f, 0f));
+    }
+
+    @Test
+    void kZeroScalesCByBeta() {
+        check(9, 20, 0, Layout.ROW_MAJOR, Layout.ROW_MAJOR, 1f, 0.5f, 1, Epilogue.NONE, 8);
+        check(9, 20, 0, Layout.ROW_MAJOR, Layout.ROW_MAJOR, 1f, 0f, 1, Epilogue.NONE, 9);
+        check(9, 20, 0, Layout.ROW_MAJOR, Layout.ROW_MAJOR, 1f, 1f, 1, Epilogue.NONE, 10);
+    }
+
+    @Test
+    void emptyOutputTouchesNothing() {
+        check(0, 20, 5, Layout.ROW_MAJOR, Layout.ROW_MAJOR, 1f, 0f, 1, Epilogue.NONE, 11);
+        check(20, 0, 5, Layout.ROW_MAJOR, Layout.ROW_MAJOR, 1f, 0f, 1, Epilogue.NONE, 12);
+    }
+
+    @ParameterizedTest(name = "{0}x{1}x{2}")
+    @MethodSource("nanSizes")
+    void betaZeroNeverReadsC(int m, int n, int k) {
+        Random random = new Random(13);
+        Operand a = Layout.ROW_MAJOR.random(m, k, random);
+        Operand b = Layout.ROW_MAJOR.random(k, n, random);
+        float[] c = new float[m * n];
+        java.util.Arrays.fill(c, Float.NaN);
+        Sgemm.gemm(m, n, k, 1f, a.segment(), 0, k, 1, b.segment(), 0, n, 1, 0f, MemorySegment.ofArray(c), 0, n);
+        for (float v : c) assertTrue(!Float.isNaN(v), "NaN leaked from C with beta == 0");
+    }
+
+    static Stream<Arguments> nanSizes() {
+        return Stream.of(Arguments.of(33, 47, 300), Arguments.of(3, 47, 30), Arguments.of(33, 47, 0), Arguments.of(300, 100, 20));
+    }
+
+    static Stream<Arguments> epilogues() {
+        float[] bias = new float[1100];
+        Random random = new Random(17);
+        for (int i = 0; i < bias.length; i++) bias[i] = random.nextFloat() * 2 - 1;
+        MemorySegment biasSegment = MemorySegment.ofArray(bias);
+        return Stream.of(
+                Arguments.of(Epilogue.biasPerColumn(biasSegment, 3, Activation.RELU)),
+                Arguments.of(Epilogue.biasPerColumn(biasSegment, 0, Activation.NONE)),
+                Arguments.of(Epilogue.biasPerRow(biasSegment, 5, Activation.RELU)),
+                Arguments.of(Epilogue.biasPerRow(biasSegment, 0, Activation.NONE)),
+                Arguments.of(Epilogue.activationOnly(Activation.RELU)));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("epilogues")
+    void epilogueFusesBiasAndActivation(Epilogue epilogue) {
+        check(45, 70, 600, Layout.ROW_MAJOR, Layout.TRANSPOSED, 1f, 0f, 0, epilogue, 20);  // Linear: x @ W^T + b
+        check(33, 40, 30, Layout.ROW_MAJOR, Layout.ROW_MAJOR, 0.5f, 1f, 3, epilogue, 21);
+        check(3, 70, 9, Layout.ROW_MAJOR, Layout.TRANSPOSED, 1f, 0f, 0, epilogue, 22);      // direct path
+        check(7, 9, 0, Layout.ROW_MAJOR, Layout.ROW_MAJOR, 1f, 0.5f, 0, epilogue, 23);      // k == 0
+    }
+
+    @Test
+    void reluKeepsNaN() {
+        float[] a = {Float.NaN, 1, 1, 1};
+        float[] b = new float[4 * 20];
+        java.util.Arrays.fill(b, 1f);
+        float[] c = new float[20];
+        Sgemm.gemm(1, 20, 4, 1f, MemorySegment.ofArray(a), 0, 4, 1, MemorySegment.ofArray(b), 0, 20, 1,
+                0f, MemorySegment.ofArray(c), 0, 20, Epilogue.activationOnly(Activation.RELU));
+        for (float v : c) assertTrue(Float.isNaN(v));
+    }
+
+    @ParameterizedTest(name = "{0} bits")
+    @ValueSource(ints = {128, 256, 512})
+    void everyVectorWidth(int bits) {
+        Sgemm.useVectorBits(bits);
+        assertEquals(bits, Sgemm.vectorBits());
+        // The 512-bit kernels run in the Vector API's Java fallback on a machine without AVX-512: keep them small.
+        int big = bits <= GemmVectorWidth.PREFERRED_BITS ? 600 : 260;
+        for (Layout a : new Layout[] {Layout.ROW_MAJOR, Layout.TRANSPOSED}) {
+            for (Layout b : new Layout[] {Layout.ROW_MAJOR, Layout.TRANSPOSED}) {
+                check(37, 71, big, a, b, 1f, 0f, 0, Epilogue.NONE, bits);
+                check(17, 33, 31, a, b, -1f, 0.5f, 2, Epilogue.NONE, bits + 1);
+            }
+        }
+        check(40, 40, 40, Layout.STRIDED, Layout.PADDED_TRANSPOSED, 1f, 1f, 1, Epilogue.NONE, bits + 2);
+    }
+
+    static Stream<Arguments> threading() {
+        return Stream.of(Arguments.of(1, true), Arguments.of(2, true), Arguments.of(2, false));
+    }
+
+    @ParameterizedTest(name = "{0} threads, independent packing {1}")
+    @MethodSource("threading")
+    void oneAndTwoThreads(int threads, boolean independentPacking) {
+        IntraOpPool.setNumThreads(threads);
+        Sgemm.useIndependentThreads(independentPacking);
+        // Every product here is above Sgemm.PARALLEL_MIN_WORK, so with 2 threads each is split.
+        check(300, 130, 300, Layout.ROW_MAJOR, Layout.ROW_MAJOR, 1f, 0f, 0, Epilogue.NONE, 30);   // split by rows
+        check(9, 600, 500, Layout.TRANSPOSED, Layout.ROW_MAJOR, 1f, 0.5f, 1, Epilogue.NONE, 31);  // split by columns
+        check(20, Sgemm.NC + 40, 30, Layout.ROW_MAJOR, Layout.ROW_MAJOR, 1f, 0f, 0, Epilogue.NONE, 35); // 2 NC blocks
+        check(3, 1200, 700, Layout.ROW_MAJOR, Layout.TRANSPOSED, 1f, 0f, 0, Epilogue.NONE, 32);   // direct, by columns
+        check(1200, 3, 700, Layout.ROW_MAJOR, Layout.TRANSPOSED, 1f, 0f, 0, Epilogue.NONE, 33);   // direct, by rows
+        check(200, 150, 260, Layout.ROW_MAJOR, Layout.TRANSPOSED, 1f, 0f, 0,
+                Epilogue.activationOnly(Activation.RELU), 34);
+    }
+
+    @Test
+    void moreColumnsThanOneNcBlock() {
+        check(9, Sgemm.NC + 20, 20, Layout.ROW_MAJOR, Layout.ROW_MAJOR, 1f, 0.5f, 0, Epilogue.NONE, 40);
+    }
+
+    @ParameterizedTest(name = "{0} arena")
+    @ValueSource(strings = {"confined", "shared"})
+    void nativeSegments(String kind) {
+        IntraOpPool.setNumThreads(2); // a confined arena's segments must keep the work on this thread
+        int m = 150, n = 130, k = 120; // above Sgemm.PARALLEL_MIN_WORK
+        Random random = new Random(50);
+        try (Arena arena = kind.equals("confined") ? Arena.ofConfined() : Arena.ofShared()) {
+            MemorySegment a = arena.allocate((long) m * k * Float.BYTES, 64);
+            MemorySegment b = arena.allocate((long) k * n * Float.BYTES, 64);
+            MemorySegment c = arena.allocate((long) m * n * Float.BYTES, 64);
+            MemorySegment expected = arena.allocate((long) m * n * Float.BYTES, 64);
+            for (long i = 0; i < (long) m * k; i++) a.setAtIndex(ValueLayout.JAVA_FLOAT, i, random.nextFloat() - 0.5f);
+            for (long i = 0; i < (long) k * n; i++) b.setAtIndex(ValueLayout.JAVA_FLOAT, i, random.nextFloat() - 0.5f);
+            Sgemm.reference(m, n, k, 1f, a, 0, k, 1, b, 0, n, 1, 0f, expected, 0, n);
+            Sgemm.gemm(m, n, k, 1f, a, 0, k, 1, b, 0, n, 1, 0f, c, 0, n);
+            for (long i = 0; i < (long) m * n; i++) {
+                float e = expected.getAtIndex(ValueLayout.JAVA_FLOAT, i), g = c.getAtIndex(ValueLayout.JAVA_FLOAT, i);
+                assertEquals(e, g, 2e-6f * (k + 4) * (1 + Math.abs(e)), "element " + i);
+            }
+        }
+    }
+
+    @Test
+    void microKernelsMatchTheirPlainLoops() {
+        for (int bits : new int[] {128, 256, 512}) {
+            SgemmMicroKernel kernel = SgemmMicroKernel.forBits(bits);
+            int kc = 37;
+            Random random = new Random(bits);
+            float[] a = new float[kc * kernel.mr + 5], b = new float[kc * kernel.nr + 7];
+            for (int i = 0; i < a.length; i++) a[i] = random.nextFloat() - 0.5f;
+            for (int i = 0; i < b.length; i++) b[i] = random.nextFloat() - 0.5f;
+            float[] fast = new float[kernel.mr * kernel.nr], plain = new float[kernel.mr * kernel.nr];
+            kernel.multiply(kc, a, 5, b, 7, fast);
+            kernel.multiplyPlain(kc, a, 5, b, 7, plain);
+            for (int i = 0; i < fast.length; i++) assertEquals(plain[i], fast[i], 1e-5f, bits + "-bit tile element " + i);
+        }
+    }
+}

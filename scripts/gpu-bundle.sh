@@ -1,0 +1,34 @@
+#!/usr/bin/env bash
+# Packs the CUDA test suite into dist/gpu-bundle: a jlinked runtime (no JDK needed on the GPU host), the
+# project's jars, the test classes and the JUnit console launcher. Run through `./jtorch gpu-bundle`, which
+# sets JAVA_HOME to a JDK 22+. On the GPU host: `dist/gpu-bundle/run-tests.sh` (the CUDA libraries are
+# found as docs/CUDA.md says: JTORCH_CUDA_LIB_PATH, LD_LIBRARY_PATH, CUDA_HOME, then Python wheels).
+set -euo pipefail
+cd "$(dirname "$(readlink -f "$0")")/.."
+: "${JAVA_HOME:?run through ./jtorch gpu-bundle}"
+JUNIT_CONSOLE=1.11.4
+out=dist/gpu-bundle
+modules=(bindings tensor ops-vector ops-cuda autograd nn)
+
+mvn -B -q install -DskipTests -pl "$(IFS=,; echo "${modules[*]}")" -am
+mvn -B -q test-compile -pl "$(IFS=,; echo "${modules[*]}")"
+rm -rf "$out"
+mkdir -p "$out/lib" "$out/test-classes"
+"$JAVA_HOME/bin/jlink" --add-modules java.base,jdk.incubator.vector,java.logging,jdk.unsupported,java.management \
+  --strip-debug --no-header-files --no-man-pages --compress=zip-6 --output "$out/runtime"
+for m in "${modules[@]}"; do
+  cp "$m"/target/jtorch-"$m"-*.jar "$out/lib/"
+  [ -d "$m/target/test-classes" ] && cp -r "$m/target/test-classes/." "$out/test-classes/"
+done
+mvn -B -q dependency:copy -Dartifact=org.junit.platform:junit-platform-console-standalone:$JUNIT_CONSOLE -DoutputDirectory="$out/lib"
+cat > "$out/run-tests.sh" <<'RUN'
+#!/usr/bin/env bash
+# The CUDA suite on a GPU host with no JDK: bindings and ops-cuda tests; add --select-package to widen it.
+here="$(dirname "$(readlink -f "$0")")"
+exec "$here/runtime/bin/java" --add-modules=jdk.incubator.vector --enable-native-access=ALL-UNNAMED \
+  -jar "$here"/lib/junit-platform-console-standalone-*.jar \
+  --class-path "$here/test-classes:$(ls "$here"/lib/jtorch-*.jar | tr '\n' ':')" \
+  --select-package dev.jtorch.bindings --select-package dev.jtorch.cuda --details=tree "$@"
+RUN
+chmod +x "$out/run-tests.sh"
+du -sh "$out/runtime" "$out" | sed 's/^/gpu-bundle: /'
