@@ -22,17 +22,19 @@ import java.nio.ByteOrder;
  *     pack B[pc:+KC, jc:+NC] into NR-wide panels
  *     for ic in m by MC:
  *       pack alpha * A[ic:+MC, pc:+KC] into MR-tall panels    A block (MC x KC, 144 KiB) stays in L2
- *       for jr in NC by NR:               B micro-panel (KC x NR, 16 KiB) stays in L1
- *         for ir in MC by MR:             A micro-panel (KC x MR, 4 KiB) streams from L2
+ *       for jr in NC by NR:               B micro-panel (KC x NR, 16 KiB: NR is 2 vectors wide) stays in L1
+ *         for ir in MC by MR:             A micro-panel (KC x MR elements) streams from L2
  *           tile = A_panel @ B_panel      {@link SgemmMicroKernel}: MR x NR in registers, KC FMAs deep
  *           C tile = tile + beta * C tile (beta on the first pc, then 1), then the epilogue on the last pc
  * </pre>
- * The micro-tile is MR x NR = 4 x 16 with 256-bit vectors (4 x 8 at 128 bits, 8 x 32 at 512); see
- * {@link SgemmMicroKernel} for why not the textbook 6 x 16. Block sizes, for AMD Zen 3 (32 KiB L1d and
- * 512 KiB L2 per core, 32 MiB L3), as BLIS picks them there:
- * KC = 256 so a B micro-panel (256 x 16 floats = 16 KiB) plus an A micro-panel (4 KiB) take about 2/3 of L1;
- * MC = 144 (a multiple of every MR) so the packed A block (144 KiB) takes under a third of L2, leaving room
- * for the B panels streaming through; NC = 4096 so the packed B block (4 MiB) sits in L3.
+ * The micro-tile is MR rows by NR = 2 vectors (MR = 4 at 128 and 256 bits, 8 at 512); see
+ * {@link SgemmMicroKernel} for why not the textbook 6 rows. Block sizes, for AMD Zen 3 (32 KiB L1d and
+ * 512 KiB L2 per core, 32 MiB L3), as BLIS picks them there, the same in bytes for either precision:
+ * KC = 256 so a B micro-panel (KC x NR = 16 KiB) plus an A micro-panel take about 2/3 to 3/4 of L1;
+ * MC (a multiple of every MR) so the packed A block (144 KiB) takes under a third of L2, leaving room
+ * for the B panels streaming through; NC so the packed B block (4 MiB) sits in L3.
+ * This class is the source of its double-precision twin, which the build generates from it
+ * (ops-vector/pom.xml): a line ending in a {@code // double:} note takes that value there.
  * Panels are heap {@code float[]}s, one set per thread, reused across calls, so the kernel's loads are plain
  * array loads whose bounds checks the JIT hoists out of the loop; edges are zero-padded to whole tiles.
  * Threads (from {@link IntraOpPool}, above {@link #PARALLEL_MIN_WORK}) split C into disjoint rows when C is
@@ -49,8 +51,8 @@ public final class Sgemm {
     private Sgemm() {}
 
     static final int KC = 256;
-    static final int MC = 144;
-    static final int NC = 4096;
+    static final int MC = 144; // double: 72
+    static final int NC = 4096; // double: 2048
 
     /**
      * Products below this many multiply-adds (m * n * k) run on the calling thread. A parallel section costs a

@@ -76,12 +76,12 @@ abstract sealed class SgemmMicroKernel
         }
     }
 
-    /** 4 x 16 floats per tile: AVX2 hardware (8 accumulators, 2 B vectors, broadcasts: no spills in 16 registers). */
+    /** 4 rows x 2 vectors per tile: AVX2 hardware (8 accumulators, 2 B vectors, broadcasts: no spills in 16 registers). */
     static final class Vector256 extends SgemmMicroKernel {
         static final Vector256 INSTANCE = new Vector256();
         private static final VectorSpecies<Float> S = FloatVector.SPECIES_256;
         private static final int MR = 4;
-        private static final int L = 8;
+        private static final int L = 8; // double: 4
         private static final int NR = 2 * L;
 
         private Vector256() { super(256, MR, NR); }
@@ -129,12 +129,12 @@ abstract sealed class SgemmMicroKernel
         }
     }
 
-    /** 8 x 32 floats per tile: AVX-512 hardware, HotSpot with UseAVX=3 (16 accumulators of 32 registers). */
+    /** 8 rows x 2 vectors per tile: AVX-512 hardware, HotSpot with UseAVX=3 (16 accumulators of 32 registers). */
     static final class Vector512 extends SgemmMicroKernel {
         static final Vector512 INSTANCE = new Vector512();
         private static final VectorSpecies<Float> S = FloatVector.SPECIES_512;
         private static final int MR = 8;
-        private static final int L = 16;
+        private static final int L = 16; // double: 8
         private static final int NR = 2 * L;
 
         private Vector512() { super(512, MR, NR); }
@@ -198,12 +198,12 @@ abstract sealed class SgemmMicroKernel
         }
     }
 
-    /** 4 x 8 floats per tile: SSE/NEON-width hardware, or AVX machines told to stay at 128 bits. */
+    /** 4 rows x 2 vectors per tile: SSE/NEON-width hardware, or AVX machines told to stay at 128 bits. */
     static final class Vector128 extends SgemmMicroKernel {
         static final Vector128 INSTANCE = new Vector128();
         private static final VectorSpecies<Float> S = FloatVector.SPECIES_128;
         private static final int MR = 4;
-        private static final int L = 4;
+        private static final int L = 4; // double: 2
         private static final int NR = 2 * L;
 
         private Vector128() { super(128, MR, NR); }

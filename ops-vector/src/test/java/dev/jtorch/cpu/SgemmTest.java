@@ -24,6 +24,10 @@ import static org.junit.jupiter.api.Assertions.fail;
 class SgemmTest {
     /** Written around the m x n window of C (row padding, before and after) and checked untouched afterwards. */
     private static final float SENTINEL = -12345.5f;
+    /** Rounding error allowed per term of a dot product (DgemmTest, generated from this file, allows its own). */
+    private static final float TOLERANCE_PER_TERM = 2e-6f; // double: 1e-14
+    /** Fast tile against its plain loop, both in registers of this precision. */
+    private static final float TILE_TOLERANCE = 1e-5f; // double: 1e-12
 
     private int savedThreads;
     private int savedBits;
@@ -133,7 +137,7 @@ class SgemmTest {
     }
 
     private static void assertClose(Output expected, Output actual, int k, String what) {
-        float tolerance = 2e-6f * (k + 4);
+        float tolerance = TOLERANCE_PER_TERM * (k + 4);
         for (int index = 0; index < actual.data().length; index++) {
             float e = expected.data()[index], g = actual.data()[index];
             if (!actual.inWindow(index)) {
@@ -317,7 +321,7 @@ class SgemmTest {
             Sgemm.gemm(m, n, k, 1f, a, 0, k, 1, b, 0, n, 1, 0f, c, 0, n);
             for (long i = 0; i < (long) m * n; i++) {
                 float e = expected.getAtIndex(ValueLayout.JAVA_FLOAT, i), g = c.getAtIndex(ValueLayout.JAVA_FLOAT, i);
-                assertEquals(e, g, 2e-6f * (k + 4) * (1 + Math.abs(e)), "element " + i);
+                assertEquals(e, g, TOLERANCE_PER_TERM * (k + 4) * (1 + Math.abs(e)), "element " + i);
             }
         }
     }
@@ -334,7 +338,7 @@ class SgemmTest {
             float[] fast = new float[kernel.mr * kernel.nr], plain = new float[kernel.mr * kernel.nr];
             kernel.multiply(kc, a, 5, b, 7, fast);
             kernel.multiplyPlain(kc, a, 5, b, 7, plain);
-            for (int i = 0; i < fast.length; i++) assertEquals(plain[i], fast[i], 1e-5f, bits + "-bit tile element " + i);
+            for (int i = 0; i < fast.length; i++) assertEquals(plain[i], fast[i], TILE_TOLERANCE, bits + "-bit tile element " + i);
         }
     }
 }
