@@ -126,6 +126,15 @@ final class Derivatives {
                 Tensor idx = c.attr(1);
                 return grads(c.needsGrad(0) ? g.scatter(dim, idx, 0.0) : null, c.needsGrad(1) ? g.gather(dim, idx) : null);
             });
+            case SOFTMAX -> rule(Saves.OUTPUT, (c, g) -> {
+                int dim = c.attr(0);
+                Tensor y = c.out();
+                return grads(y.mul(g.sub(g.mul(y).sum(dim, true))));
+            });
+            case LOG_SOFTMAX -> rule(Saves.OUTPUT, (c, g) -> {
+                int dim = c.attr(0);
+                return grads(g.sub(c.out().exp().mul(g.sum(dim, true))));
+            });
             case IM2COL -> rule(Saves.NOTHING, (c, g) -> {
                 Tensor full = Tensor.zeros(c.shape(0), g.dtype(), g.device());
                 full.backend().col2im(g.contiguous(), (Window2d) c.attr(0), full);
@@ -199,6 +208,8 @@ final class Derivatives {
             case INDEX_SELECT -> "IndexSelectBackward0";
             case GATHER -> "GatherBackward0";
             case SCATTER -> "ScatterBackward0";
+            case SOFTMAX -> "SoftmaxBackward0";
+            case LOG_SOFTMAX -> "LogSoftmaxBackward0";
             case IM2COL -> "Im2ColBackward0";
             case CONV2D -> "ConvolutionBackward0";
             case MAX_POOL2D -> "MaxPool2DWithIndicesBackward0";

@@ -231,6 +231,10 @@ class GradcheckAllOpsTest {
         // ---- windows ----
         cs.add(c("im2col padded", t -> t[0].im2col(CONV_W), s(1, 2, 3, 3)));
         cs.add(c("im2col strided dilated", t -> t[0].im2col(CONV_W_STRIDED), s(2, 1, 5, 5)));
+        cs.add(c("softmax last dim", t -> t[0].softmax(-1), s(3, 5)));
+        cs.add(c("softmax middle dim", t -> t[0].softmax(1), s(2, 3, 4)));
+        cs.add(c("logSoftmax last dim", t -> t[0].logSoftmax(1), s(3, 5)));
+        cs.add(c("logSoftmax first dim", t -> t[0].logSoftmax(0), s(4, 3)));
         cs.add(c("conv2d grouped strided padded with bias", t -> t[0].conv2d(t[1], t[2], CONV_GROUPED, 2), s(2, 4, 5, 5), s(6, 2, 3, 3), s(6)));
         cs.add(c("conv2d dilated without bias", t -> t[0].conv2d(t[1], null, CONV_DILATED, 1), s(1, 2, 5, 6), s(3, 2, 2, 2)));
         cs.add(c("conv2d 1x1 depthwise", t -> t[0].conv2d(t[1], t[2], CONV_POINTWISE, 3), s(2, 3, 3, 3), s(3, 1, 1, 1), s(3)));

@@ -5,7 +5,8 @@ import dev.jtorch.tensor.Tensor;
 import dev.jtorch.tensor.Window2d;
 
 /**
- * Convolution as im2col followed by one batched matrix product over the groups. A 1-d convolution is the
+ * Convolution through the recorded {@link Tensor#conv2d} primitive, whose backend picks the algorithm per shape
+ * (im2col + GEMM, a plain GEMM for 1x1, the batch as one GEMM for one output pixel). A 1-d convolution is the
  * 2-d one with a height of 1, so both share every check and the one kernel path; errors are worded for the
  * rank the caller used, as PyTorch words them.
  */
@@ -50,13 +51,8 @@ final class Convolution {
             p = new int[] {0, p[0]};
             d = new int[] {1, d[0]};
         }
-        long n = x.size(0), c = x.size(1), outChannels = weight.size(0);
         Window2d w = Window2d.conv(x.size(2), x.size(3), k[0], k[1], s[0], s[1], p[0], p[1], d[0], d[1]);
-        long patch = c / groups * k[0] * k[1];
-        Tensor cols = x.im2col(w).view(n, groups, patch, w.outH() * w.outW());
-        Tensor out = weight.reshape(1, groups, outChannels / groups, patch).matmul(cols)
-                .reshape(n, outChannels, w.outH(), w.outW());
-        if (bias != null) out = out.add(bias.view(1, outChannels, 1, 1));
+        Tensor out = x.conv2d(weight, bias, w, groups);
         if (spatialDims == 1) out = out.squeeze(2);
         return unbatched ? out.squeeze(0) : out;
     }

@@ -163,15 +163,11 @@ public final class F {
     public static Tensor sigmoid(Tensor input) { return input.sigmoid(); }
     public static Tensor tanh(Tensor input) { return input.tanh(); }
 
-    /** Softmax along {@code dim}, shifted by the (constant) maximum so large inputs do not overflow. */
-    public static Tensor softmax(Tensor input, int dim) {
-        Tensor shifted = input.sub(input.max(dim, true).values().detach());
-        Tensor e = shifted.exp();
-        return e.div(e.sum(dim, true));
-    }
+    /** Softmax along {@code dim}, shifted by the maximum so large inputs do not overflow; one fused primitive. */
+    public static Tensor softmax(Tensor input, int dim) { return input.softmax(dim); }
 
-    /** {@code x - logsumexp(x)} along {@code dim}: stable where log(softmax) would underflow to -inf. */
-    public static Tensor logSoftmax(Tensor input, int dim) { return input.sub(input.logsumexp(dim, true)); }
+    /** {@code x - logsumexp(x)} along {@code dim}: stable where log(softmax) would underflow to -inf; one fused primitive. */
+    public static Tensor logSoftmax(Tensor input, int dim) { return input.logSoftmax(dim); }
 
     // =====================================================================================================
     // Shape

@@ -70,6 +70,28 @@ public final class CpuBackend implements Backend {
 
     @Override public void col2im(Tensor columns, Window2d window, Tensor dst) { WindowKernels.col2im(columns, window, dst); }
 
+    @Override public void softmax(Tensor src, int dim, boolean log, Tensor dst) {
+        if (SoftmaxKernels.handles(src, dim, dst)) SoftmaxKernels.softmax(src, log, dst);
+        else Backend.super.softmax(src, dim, log, dst);
+    }
+
+    @Override public void reluBackward(Tensor gradOut, Tensor result, Tensor gradIn) { ReluBackwardKernel.reluBackward(gradOut, result, gradIn); }
+
+    @Override public void conv2d(Tensor input, Tensor weight, Tensor bias, Window2d window, int groups, Tensor out) {
+        if (ConvolutionKernels.handles(input, weight, bias, out)) ConvolutionKernels.forward(input, weight, bias, window, groups, out);
+        else Backend.super.conv2d(input, weight, bias, window, groups, out);
+    }
+
+    @Override public void conv2dBackwardInput(Tensor gradOut, Tensor weight, Window2d window, int groups, Tensor gradIn) {
+        if (ConvolutionKernels.handles(gradOut, weight, gradIn)) ConvolutionKernels.backwardInput(gradOut, weight, window, groups, gradIn);
+        else Backend.super.conv2dBackwardInput(gradOut, weight, window, groups, gradIn);
+    }
+
+    @Override public void conv2dBackwardWeight(Tensor gradOut, Tensor input, Window2d window, int groups, Tensor gradWeight) {
+        if (ConvolutionKernels.handles(gradOut, input, gradWeight)) ConvolutionKernels.backwardWeight(gradOut, input, window, groups, gradWeight);
+        else Backend.super.conv2dBackwardWeight(gradOut, input, window, groups, gradWeight);
+    }
+
     @Override public void maxPool2d(Tensor input, Window2d window, Tensor out, Tensor indices) {
         PoolingKernels.maxPool2d(input, window, out, indices);
     }

@@ -22,8 +22,13 @@ final class PoolingKernels {
         MemorySegment s = segment(input), d = segment(output), id = segment(indices);
         DType st = input.dtype(), dt = output.dtype(), it = indices.dtype();
         long outH = out.h(), outW = out.w();
+        boolean f32 = st == DType.FLOAT32 && dt == DType.FLOAT32 && it == DType.INT64;
         parallelOverPlanes(out, (long) w.kernelH() * w.kernelW(), p -> {
             long sp = in.plane(p), dp = out.plane(p), ip = ix.plane(p);
+            if (f32) {
+                Float32Pooling.maxPlane(s, in, sp, w, d, out, dp, id, ix, ip);
+                return;
+            }
             for (long oh = 0; oh < outH; oh++) {
                 long h0 = oh * w.strideH() - w.padH();
                 long h1 = Math.min(h0 + (long) (w.kernelH() - 1) * w.dilationH() + 1, in.h());
@@ -55,8 +60,13 @@ final class PoolingKernels {
         MemorySegment g = segment(gradOut), id = segment(indices), d = segment(gradIn);
         DType gt = gradOut.dtype(), it = indices.dtype(), dt = gradIn.dtype();
         long planeSize = gi.h() * gi.w();
+        boolean f32 = gt == DType.FLOAT32 && dt == DType.FLOAT32 && it == DType.INT64;
         parallelOverPlanes(go, 1, p -> {
             long gp = go.plane(p), ip = ix.plane(p), dp = gi.plane(p);
+            if (f32) {
+                Float32Pooling.maxBackwardPlane(g, go, gp, id, ix, ip, d, gi, dp);
+                return;
+            }
             for (long oh = 0; oh < go.h(); oh++) {
                 for (long ow = 0; ow < go.w(); ow++) {
                     long at = getLong(id, it, ip + oh * ix.strideH() + ow * ix.strideW());
@@ -74,8 +84,13 @@ final class PoolingKernels {
         Nchw in = Nchw.of(input), out = Nchw.of(output);
         MemorySegment s = segment(input), d = segment(output);
         DType st = input.dtype(), dt = output.dtype();
+        boolean f32 = st == DType.FLOAT32 && dt == DType.FLOAT32;
         parallelOverPlanes(out, (long) w.kernelH() * w.kernelW(), p -> {
             long sp = in.plane(p), dp = out.plane(p);
+            if (f32) {
+                Float32Pooling.avgPlane(s, in, sp, w, d, out, dp);
+                return;
+            }
             for (long oh = 0; oh < out.h(); oh++) {
                 for (long ow = 0; ow < out.w(); ow++) {
                     AvgWindow win = AvgWindow.of(w, in, oh, ow);
@@ -93,8 +108,13 @@ final class PoolingKernels {
         Nchw go = Nchw.of(gradOut), gi = Nchw.of(gradIn);
         MemorySegment g = segment(gradOut), d = segment(gradIn);
         DType gt = gradOut.dtype(), dt = gradIn.dtype();
+        boolean f32 = gt == DType.FLOAT32 && dt == DType.FLOAT32;
         parallelOverPlanes(go, (long) w.kernelH() * w.kernelW(), p -> {
             long gp = go.plane(p), dp = gi.plane(p);
+            if (f32) {
+                Float32Pooling.avgBackwardPlane(g, go, gp, w, d, gi, dp);
+                return;
+            }
             for (long oh = 0; oh < go.h(); oh++) {
                 for (long ow = 0; ow < go.w(); ow++) {
                     AvgWindow win = AvgWindow.of(w, gi, oh, ow);
@@ -112,7 +132,7 @@ final class PoolingKernels {
     }
 
     /** An average-pooling window clipped to the input, and what its sum is divided by. */
-    private record AvgWindow(long h0, long h1, long w0, long w1, long divisor) {
+    record AvgWindow(long h0, long h1, long w0, long w1, long divisor) {
         static AvgWindow of(Window2d w, Nchw in, long oh, long ow) {
             long h0 = oh * w.strideH() - w.padH(), w0 = ow * w.strideW() - w.padW();
             long h1 = Math.min(h0 + w.kernelH(), in.h() + w.padH()), w1 = Math.min(w0 + w.kernelW(), in.w() + w.padW());

@@ -78,6 +78,23 @@ public interface Backend {
     void col2im(Tensor columns, Window2d window, Tensor dst);
 
     /**
+     * Softmax (or log-softmax with {@code log}) of a contiguous src along {@code dim} into dst. The default is the
+     * composed form: shifted by the row maximum, exponentiated, normalised.
+     */
+    default void softmax(Tensor src, int dim, boolean log, Tensor dst) {
+        try (var noGrad = GradMode.noGrad()) {
+            Tensor r;
+            if (log) {
+                r = src.sub(src.logsumexp(dim, true));
+            } else {
+                Tensor e = src.sub(src.max(dim, true).values()).exp();
+                r = e.div(e.sum(dim, true));
+            }
+            copy(r, dst);
+        }
+    }
+
+    /**
      * ReLU's gradient, as PyTorch's {@code threshold_backward(gradOut, result, 0)}: gradIn = result <= 0 ? 0 : gradOut,
      * all of one shape (any strides); gradIn is written, not read.
      */

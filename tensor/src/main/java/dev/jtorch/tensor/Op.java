@@ -48,6 +48,11 @@ public enum Op {
     /** inputs self, src; attrs: int dim, Tensor index. */
     SCATTER,
     // windows
+    // normalisation along one dimension, fused (one kernel instead of five temporaries)
+    /** attrs: int dim. */
+    SOFTMAX,
+    /** attrs: int dim. */
+    LOG_SOFTMAX,
     /** attrs: Window2d. */
     IM2COL,
     /** inputs input [N,C,H,W], weight [O,C/groups,kH,kW] and optionally bias [O]; attrs: Window2d, int groups. */

@@ -723,6 +723,22 @@ public final class Tensor implements AutoCloseable {
         return abs().pow(p).sum(dims, keepdim).pow(1 / p);
     }
 
+    /** {@code exp(x) / sum(exp(x))} along dim, stably (shifted by the maximum), as one recorded primitive. */
+    public Tensor softmax(int dim) { return softmax(dim, false); }
+
+    /** {@code x - logsumexp(x)} along dim, as one recorded primitive: stable where log(softmax) would underflow. */
+    public Tensor logSoftmax(int dim) { return softmax(dim, true); }
+
+    private Tensor softmax(int dim, boolean log) {
+        if (!dtype.isFloatingPoint()) throw new IllegalArgumentException((log ? "log_softmax" : "softmax") + " expects a floating point tensor, got " + dtype);
+        int d = dim() == 0 ? 0 : Shapes.wrapDim(dim, dim());
+        if (dim() == 0 && dim != 0 && dim != -1) Shapes.wrapDim(dim, 1);
+        Tensor x = contiguous();
+        Tensor out = empty(shape, dtype, device());
+        backend().softmax(x, d, log, out);
+        return record(log ? Op.LOG_SOFTMAX : Op.SOFTMAX, out, new Tensor[] {x}, d);
+    }
+
     /** {@code log(sum(exp(x)))} along dim, computed stably. */
     public Tensor logsumexp(int dim, boolean keepdim) {
         Tensor m = max(dim, true).values().detach();

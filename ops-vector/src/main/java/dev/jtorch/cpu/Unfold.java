@@ -1,0 +1,135 @@
+package dev.jtorch.cpu;
+
+import dev.jtorch.tensor.Window2d;
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorMask;
+import jdk.incubator.vector.VectorSpecies;
+
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+
+/**
+ * im2col and col2im of one float32 sample (a block of channels of contiguous CHW planes) into and out of a heap
+ * column buffer, for {@link ConvolutionKernels}. Column row {@code (ch*kH + ki)*kW + kj} holds, for each output
+ * pixel, the input under tap (ki, kj) of channel ch, or 0 in the padding; element (row, pixel) lives at
+ * {@code base + row*rowStride + pixel}, so one sample's columns can sit beside other samples' in a wider matrix.
+ * The pixels whose tap lands inside the input form one run per output line ({@link WindowKernels.Run}),
+ * so the inner loops neither test bounds nor, at stride 1, move one element at a time.
+ */
+final class Unfold {
+    private static final ValueLayout.OfFloat F32 = ValueLayout.JAVA_FLOAT;
+    private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
+
+    private Unfold() {}
+
+    /** The planes' geometry: channels x h x w, contiguous, starting at element {@code offset} of a segment. */
+    record Planes(MemorySegment data, long offset, int channels, int h, int w) {}
+
+    /**
+     * Columns of {@code in}. The planes are first copied to a heap array in one bulk copy, because a
+     * segment-to-array copy per run costs more than the run itself when runs are short (28 floats in LeNet).
+     */
+    static void im2col(Planes in, Window2d win, float[] cols, int base, int rowStride) {
+        float[] src = planeBuffer(in);
+        MemorySegment.copy(in.data(), F32, in.offset() * Float.BYTES, src, 0, in.channels() * in.h() * in.w());
+        int outH = (int) win.outH(), outW = (int) win.outW(), kH = win.kernelH(), kW = win.kernelW();
+        int h = in.h(), w = in.w(), sH = win.strideH(), sW = win.strideW();
+        for (int ch = 0; ch < in.channels(); ch++) {
+            for (int ki = 0; ki < kH; ki++) {
+                for (int kj = 0; kj < kW; kj++) {
+                    int row = base + ((ch * kH + ki) * kW + kj) * rowStride;
+                    WindowKernels.Run run = WindowKernels.Run.of(outW, w, sW, win.padW(), kj * win.dilationW());
+                    int lo = (int) run.lo(), hi = (int) run.hi();
+                    int iw0 = lo * sW - win.padW() + kj * win.dilationW();
+                    for (int oh = 0; oh < outH; oh++) {
+                        int line = row + oh * outW;
+                        int ih = oh * sH - win.padH() + ki * win.dilationH();
+                        if (ih < 0 || ih >= h || lo == hi) {
+                            java.util.Arrays.fill(cols, line, line + outW, 0f);
+                            continue;
+                        }
+                        for (int ow = 0; ow < lo; ow++) cols[line + ow] = 0f;
+                        for (int ow = hi; ow < outW; ow++) cols[line + ow] = 0f;
+                        int at = (ch * h + ih) * w + iw0;
+                        if (sW == 1) {
+                            copyRun(src, at, cols, line + lo, hi - lo);
+                        } else {
+                            for (int ow = lo; ow < hi; ow++, at += sW) cols[line + ow] = src[at];
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    /**
+     * The adjoint of {@link #im2col}: sums every column entry into the input position it came from. The sums
+     * build up in a heap array that then overwrites {@code grad}'s planes in one bulk copy, so grad need not be zeroed.
+     */
+    static void col2im(float[] cols, int base, int rowStride, Window2d win, Planes grad) {
+        int h = grad.h(), w = grad.w(), size = grad.channels() * h * w;
+        float[] dst = planeBuffer(grad);
+        java.util.Arrays.fill(dst, 0, size, 0f);
+        int outH = (int) win.outH(), outW = (int) win.outW(), kH = win.kernelH(), kW = win.kernelW();
+        int sH = win.strideH(), sW = win.strideW();
+        for (int ch = 0; ch < grad.channels(); ch++) {
+            for (int ki = 0; ki < kH; ki++) {
+                for (int kj = 0; kj < kW; kj++) {
+                    int row = base + ((ch * kH + ki) * kW + kj) * rowStride;
+                    WindowKernels.Run run = WindowKernels.Run.of(outW, w, sW, win.padW(), kj * win.dilationW());
+                    int lo = (int) run.lo(), hi = (int) run.hi();
+                    int iw0 = lo * sW - win.padW() + kj * win.dilationW();
+                    for (int oh = 0; oh < outH; oh++) {
+                        int ih = oh * sH - win.padH() + ki * win.dilationH();
+                        if (ih < 0 || ih >= h) continue;
+                        int line = row + oh * outW;
+                        int at = (ch * h + ih) * w + iw0;
+                        if (sW == 1) {
+                            addRun(cols, line + lo, dst, at, hi - lo);
+                        } else {
+                            for (int ow = lo; ow < hi; ow++, at += sW) dst[at] += cols[line + ow];
+                        }
+                    }
+                }
+            }
+        }
+        MemorySegment.copy(dst, 0, grad.data(), F32, grad.offset() * Float.BYTES, size);
+    }
+
+    private static final ThreadLocal<float[]> PLANES = ThreadLocal.withInitial(() -> new float[0]);
+
+    private static float[] planeBuffer(Planes p) {
+        int size = p.channels() * p.h() * p.w();
+        float[] b = PLANES.get();
+        if (b.length < size) {
+            b = new float[size];
+            PLANES.set(b);
+        }
+        return b;
+    }
+
+    /**
+     * cols[to : to+n] = src[from : from+n], in vectors with a masked last one: runs are output lines (10 to 56
+     * floats in LeNet and ResNet), where a System.arraycopy call costs more than the copy.
+     */
+    private static void copyRun(float[] src, int from, float[] cols, int to, int n) {
+        int i = 0;
+        for (; i + S.length() <= n; i += S.length()) FloatVector.fromArray(S, src, from + i).intoArray(cols, to + i);
+        if (i < n) {
+            VectorMask<Float> tail = S.indexInRange(i, n);
+            FloatVector.fromArray(S, src, from + i, tail).intoArray(cols, to + i, tail);
+        }
+    }
+
+    /** dst[at : at+n] += cols[from : from+n]. */
+    private static void addRun(float[] cols, int from, float[] dst, int at, int n) {
+        int i = 0;
+        for (int end = S.loopBound(n); i < end; i += S.length()) {
+            FloatVector.fromArray(S, dst, at + i).add(FloatVector.fromArray(S, cols, from + i)).intoArray(dst, at + i);
+        }
+        if (i < n) {
+            VectorMask<Float> tail = S.indexInRange(i, n);
+            FloatVector.fromArray(S, dst, at + i, tail).add(FloatVector.fromArray(S, cols, from + i, tail)).intoArray(dst, at + i, tail);
+        }
+    }
+}

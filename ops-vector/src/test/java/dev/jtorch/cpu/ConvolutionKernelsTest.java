@@ -1,0 +1,236 @@
+package dev.jtorch.cpu;
+
+import dev.jtorch.tensor.DType;
+import dev.jtorch.tensor.Tensor;
+import dev.jtorch.tensor.Window2d;
+import org.junit.jupiter.api.Test;
+
+import java.util.ArrayList;
+import java.util.List;
+
+import static dev.jtorch.cpu.TestTensors.*;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * The float32 convolution kernels (im2col + Sgemm, the small-channel {@link ConvGemm} products, the pointwise and
+ * one-pixel forms, the thread-split weight gradient) against the definition summed in double, on odd sizes,
+ * groups, strides, padding and dilation, and through non-contiguous inputs (which take the backend's default path).
+ */
+class ConvolutionKernelsTest {
+
+    /** A convolution case: batch, channels, out channels, h, w, kernel h/w, stride, pad, dilation, groups. */
+    record Case(int n, int c, int o, int h, int w, int kh, int kw, int s, int p, int d, int g) {
+        Window2d window() { return Window2d.conv(h, w, kh, kw, s, s, p, p, d, d); }
+        @Override public String toString() {
+            return "n" + n + " c" + c + " o" + o + " " + h + "x" + w + " k" + kh + "x" + kw + " s" + s + " p" + p + " d" + d + " g" + g;
+        }
+    }
+
+    static List<Case> cases() {
+        List<Case> cs = new ArrayList<>();
+        cs.add(new Case(7, 1, 6, 17, 17, 5, 5, 1, 0, 1, 1));      // LeNet-like, few output channels
+        cs.add(new Case(1, 3, 7, 7, 7, 3, 3, 1, 1, 1, 1));
+        cs.add(new Case(7, 6, 17, 7, 7, 3, 3, 2, 1, 1, 1));      // more than 16 output channels: Sgemm
+        cs.add(new Case(3, 4, 6, 7, 9, 3, 2, 2, 2, 2, 2));       // groups, dilation, uneven kernel
+        cs.add(new Case(2, 5, 5, 7, 7, 3, 3, 1, 1, 1, 5));       // depthwise
+        cs.add(new Case(7, 17, 33, 7, 7, 1, 1, 1, 0, 1, 1));     // pointwise
+        cs.add(new Case(7, 4, 8, 7, 7, 1, 1, 1, 0, 1, 2));       // pointwise, grouped
+        cs.add(new Case(7, 16, 17, 5, 5, 5, 5, 1, 0, 1, 1));     // one pixel, window covers the input
+        cs.add(new Case(7, 3, 7, 7, 7, 5, 5, 3, 0, 1, 1));       // one pixel, window inside the input
+        cs.add(new Case(1, 1, 1, 1, 1, 1, 1, 1, 0, 1, 1));
+        cs.add(new Case(2, 3, 4, 1, 1023, 1, 3, 1, 1, 1, 1));    // conv1d shape, long rows
+        return cs;
+    }
+
+    static double[] forwardRef(Case k, double[] x, double[] w, double[] b) {
+        Window2d win = k.window();
+        int oh = (int) win.outH(), ow = (int) win.outW(), cg = k.c / k.g, og = k.o / k.g;
+        double[] y = new double[k.n * k.o * oh * ow];
+        for (int n = 0; n < k.n; n++) for (int o = 0; o < k.o; o++) for (int i = 0; i < oh; i++) for (int j = 0; j < ow; j++) {
+            double s = b == null ? 0 : b[o];
+            int g = o / og;
+            for (int c = 0; c < cg; c++) for (int ki = 0; ki < k.kh; ki++) for (int kj = 0; kj < k.kw; kj++) {
+                int ih = i * k.s - k.p + ki * k.d, iw = j * k.s - k.p + kj * k.d;
+                if (ih < 0 || ih >= k.h || iw < 0 || iw >= k.w) continue;
+                s += x[((n * k.c + g * cg + c) * k.h + ih) * k.w + iw] * w[((o * cg + c) * k.kh + ki) * k.kw + kj];
+            }
+            y[((n * k.o + o) * oh + i) * ow + j] = s;
+        }
+        return y;
+    }
+
+    /** Both gradients of sum(conv(x, w) * dy), by the definition's adjoint. */
+    static double[][] backwardRef(Case k, double[] x, double[] w, double[] dy) {
+        Window2d win = k.window();
+        int oh = (int) win.outH(), ow = (int) win.outW(), cg = k.c / k.g, og = k.o / k.g;
+        double[] dx = new double[x.length], dw = new double[w.length];
+        for (int n = 0; n < k.n; n++) for (int o = 0; o < k.o; o++) for (int i = 0; i < oh; i++) for (int j = 0; j < ow; j++) {
+            double gy = dy[((n * k.o + o) * oh + i) * ow + j];
+            int g = o / og;
+            for (int c = 0; c < cg; c++) for (int ki = 0; ki < k.kh; ki++) for (int kj = 0; kj < k.kw; kj++) {
+                int ih = i * k.s - k.p + ki * k.d, iw = j * k.s - k.p + kj * k.d;
+                if (ih < 0 || ih >= k.h || iw < 0 || iw >= k.w) continue;
+                int xi = ((n * k.c + g * cg + c) * k.h + ih) * k.w + iw, wi = ((o * cg + c) * k.kh + ki) * k.kw + kj;
+                dx[xi] += gy * w[wi];
+                dw[wi] += gy * x[xi];
+            }
+        }
+        return new double[][] {dx, dw};
+    }
+
+    @Test
+    void float32KernelsMatchTheDefinition() {
+        for (int threads : new int[] {1, 2}) {
+            int before = IntraOpPool.numThreads();
+            IntraOpPool.setNumThreads(threads);
+            try {
+                for (Case k : cases()) check(k, false);
+            } finally {
+                IntraOpPool.setNumThreads(before);
+            }
+        }
+    }
+
+    @Test
+    void nonContiguousInputsGiveTheSameResults() {
+        for (Case k : cases()) check(k, true);
+    }
+
+    private static void check(Case k, boolean transposed) {
+        Window2d win = k.window();
+        int oh = (int) win.outH(), ow = (int) win.outW();
+        double[] x = asStored(DType.FLOAT32, uniform(k.n * k.c * k.h * k.w, 1, -1, 1));
+        double[] w = asStored(DType.FLOAT32, uniform(k.o * (k.c / k.g) * k.kh * k.kw, 2, -1, 1));
+        double[] b = asStored(DType.FLOAT32, uniform(k.o, 3, -1, 1));
+        double[] dy = asStored(DType.FLOAT32, uniform(k.n * k.o * oh * ow, 4, -1, 1));
+        Tensor xt = tensor(DType.FLOAT32, new long[] {k.n, k.c, k.h, k.w}, x);
+        if (transposed) {
+            // the same logical values through a view with swapped H and W strides
+            Tensor storage = tensor(DType.FLOAT32, new long[] {k.n, k.c, k.w, k.h}, transposeHw(x, k.n * k.c, k.h, k.w));
+            xt = storage.transpose(2, 3);
+            assertTrue(!xt.isContiguous() || k.h == 1 || k.w == 1);
+        }
+        Tensor wt = tensor(DType.FLOAT32, new long[] {k.o, k.c / k.g, k.kh, k.kw}, w);
+        Tensor bt = tensor(DType.FLOAT32, new long[] {k.o}, b);
+        Tensor dyt = tensor(DType.FLOAT32, new long[] {k.n, k.o, oh, ow}, dy);
+        double tol = 1e-4 * Math.sqrt((double) (k.c / k.g) * k.kh * k.kw * Math.max(1, k.n * oh * ow / 64.0));
+
+        Tensor y = empty(DType.FLOAT32, k.n, k.o, oh, ow);
+        CPU.fill(y, Double.NaN);   // every element must be written
+        CPU.conv2d(xt, wt, bt, win, k.g, y);
+        assertClose(forwardRef(k, x, w, b), values(y), 1e-4, tol, "forward " + k);
+
+        double[][] ref = backwardRef(k, x, w, dy);
+        Tensor dx = empty(DType.FLOAT32, k.n, k.c, k.h, k.w), dw = empty(DType.FLOAT32, k.o, k.c / k.g, k.kh, k.kw);
+        CPU.fill(dx, Double.NaN);
+        CPU.fill(dw, Double.NaN);
+        CPU.conv2dBackwardInput(dyt, wt, win, k.g, dx);
+        CPU.conv2dBackwardWeight(dyt, xt, win, k.g, dw);
+        assertClose(ref[0], values(dx), 1e-4, tol, "input gradient " + k);
+        assertClose(ref[1], values(dw), 1e-4, tol, "weight gradient " + k);
+    }
+
+    private static double[] transposeHw(double[] x, int planes, int h, int w) {
+        double[] t = new double[x.length];
+        for (int p = 0; p < planes; p++) for (int i = 0; i < h; i++) for (int j = 0; j < w; j++) t[(p * w + j) * h + i] = x[(p * h + i) * w + j];
+        return t;
+    }
+
+    @Test
+    void convGemmMatchesItsReferenceOnOddSizes() {
+        int[] sizes = {1, 7, 17, 1023};
+        for (int m : new int[] {1, 4, 7, 17}) for (int n : sizes) for (int k : new int[] {1, 7, 17}) {
+            float[] a = floats(m * k + 3, 1), b = floats(k * (n + 2), 2), bias = floats(m + 1, 3);
+            float[] got = new float[m * n], want = new float[m * n];
+            // A through its transpose's strides, B with a leading dimension wider than n
+            ConvGemm.multiply(m, n, k, a, 3, 1, m, b, 0, n + 2, bias, 1, got, 0, n);
+            ConvGemm.reference(m, n, k, a, 3, 1, m, b, 0, n + 2, bias, 1, want, 0, n);
+            assertClose(toDouble(want), toDouble(got), 1e-5, 1e-5, "multiply " + m + "x" + n + "x" + k);
+        }
+        for (int m : new int[] {1, 4, 7}) for (int n : new int[] {1, 2, 7, 17}) for (int k : sizes) {
+            float[] a = floats(m * (k + 1), 4), b = floats(n * k, 5);
+            float[] got = floats(m * n, 6), want = got.clone();
+            ConvGemm.accumulateDots(m, n, k, a, 0, k + 1, b, 0, k, got, 0, n);
+            for (int i = 0; i < m; i++) for (int j = 0; j < n; j++) {
+                double s = 0;
+                for (int p = 0; p < k; p++) s += (double) a[i * (k + 1) + p] * b[j * k + p];
+                want[i * n + j] += (float) s;
+            }
+            assertClose(toDouble(want), toDouble(got), 1e-4, 1e-4, "accumulateDots " + m + "x" + n + "x" + k);
+        }
+    }
+
+    @Test
+    void reluBackwardPassesGradientWhereTheResultIsPositive() {
+        for (int n : new int[] {1, 7, 17, 1023}) {
+            double[] r = uniform(2 * n, 7, -1, 1), g = uniform(2 * n, 8, -1, 1);
+            r[0] = 0;
+            r[1] = Double.NaN;   // PyTorch's threshold_backward: only result <= 0 blocks
+            Tensor rt = tensor(DType.FLOAT32, new long[] {2, n}, r), gt = tensor(DType.FLOAT32, new long[] {2, n}, g);
+            double[] want = new double[2 * n];
+            for (int i = 0; i < want.length; i++) want[i] = r[i] <= 0 ? 0 : (float) g[i];
+            Tensor out = empty(DType.FLOAT32, 2, n);
+            CPU.reluBackward(gt, rt, out);
+            assertClose(want, values(out), 0, 0, "relu backward contiguous " + n);
+            // transposed views: the strided path
+            Tensor outT = empty(DType.FLOAT32, n, 2);
+            CPU.reluBackward(gt.transpose(0, 1), rt.transpose(0, 1), outT);
+            double[] wantT = new double[2 * n];
+            for (int i = 0; i < 2; i++) for (int j = 0; j < n; j++) wantT[j * 2 + i] = want[i * n + j];
+            assertClose(wantT, values(outT), 0, 0, "relu backward strided " + n);
+        }
+    }
+
+    @Test
+    void float32PoolingMatchesTheFloat64Path() {
+        for (int size : new int[] {1, 7, 17}) {
+            for (Window2d w : List.of(new Window2d(size, size, 2, 2, 2, 2, 0, 0, 1, 1, false, true),
+                                      new Window2d(size, size, 3, 3, 2, 2, 1, 1, 1, 1, true, false),
+                                      new Window2d(size, size, 3, 3, 1, 1, 1, 1, 1, 1, false, true))) {
+                if (w.outH() <= 0) continue;
+                double[] x = asStored(DType.FLOAT32, uniform(3 * 2 * size * size, 9, -1, 1));
+                long oh = w.outH(), ow = w.outW();
+                for (boolean transposed : new boolean[] {false, true}) {
+                    Tensor x32 = tensor(DType.FLOAT32, new long[] {3, 2, size, size}, x), x64 = tensor(DType.FLOAT64, new long[] {3, 2, size, size}, x);
+                    if (transposed) { x32 = x32.transpose(2, 3); x64 = x64.transpose(2, 3); }
+                    Tensor a32 = empty(DType.FLOAT32, 3, 2, oh, ow), a64 = empty(DType.FLOAT64, 3, 2, oh, ow);
+                    CPU.avgPool2d(x32, w, a32);
+                    CPU.avgPool2d(x64, w, a64);
+                    assertClose(values(a64), values(a32), 1e-6, 1e-6, "avg " + w);
+                    Tensor m32 = empty(DType.FLOAT32, 3, 2, oh, ow), m64 = empty(DType.FLOAT64, 3, 2, oh, ow);
+                    Tensor i32 = empty(DType.INT64, 3, 2, oh, ow), i64 = empty(DType.INT64, 3, 2, oh, ow);
+                    CPU.maxPool2d(x32, w, m32, i32);
+                    CPU.maxPool2d(x64, w, m64, i64);
+                    assertClose(values(m64), values(m32), 0, 0, "max " + w);
+                    assertClose(values(i64), values(i32), 0, 0, "argmax " + w);
+                    double[] g = asStored(DType.FLOAT32, uniform((int) (3 * 2 * oh * ow), 10, -1, 1));
+                    Tensor g32 = tensor(DType.FLOAT32, new long[] {3, 2, oh, ow}, g), g64 = tensor(DType.FLOAT64, new long[] {3, 2, oh, ow}, g);
+                    Tensor d32 = empty(DType.FLOAT32, 3, 2, size, size), d64 = empty(DType.FLOAT64, 3, 2, size, size);
+                    CPU.fill(d32, 0);
+                    CPU.fill(d64, 0);
+                    CPU.avgPool2dBackward(g32, w, d32);
+                    CPU.avgPool2dBackward(g64, w, d64);
+                    assertClose(values(d64), values(d32), 1e-6, 1e-6, "avg backward " + w);
+                    CPU.fill(d32, 0);
+                    CPU.fill(d64, 0);
+                    CPU.maxPool2dBackward(g32, i32, d32);
+                    CPU.maxPool2dBackward(g64, i64, d64);
+                    assertClose(values(d64), values(d32), 1e-6, 1e-6, "max backward " + w);
+                }
+            }
+        }
+    }
+
+    private static float[] floats(int n, long seed) {
+        double[] d = uniform(n, seed, -1, 1);
+        float[] f = new float[n];
+        for (int i = 0; i < n; i++) f[i] = (float) d[i];
+        return f;
+    }
+
+    private static double[] toDouble(float[] f) {
+        double[] d = new double[f.length];
+        for (int i = 0; i < f.length; i++) d[i] = f[i];
+        return d;
+    }
+}
