@@ -54,8 +54,15 @@ final class ElementwiseKernels {
                 return;
             }
             switch (dt) {
-                case FLOAT32 -> { float v = (float) value; for (long i = 0; i < n; i++) d.setAtIndex(F32, off[0] + i * ds, v); }
-                case FLOAT64 -> { for (long i = 0; i < n; i++) d.setAtIndex(F64, off[0] + i * ds, value); }
+                case FLOAT32 -> {
+                    float v = (float) value;
+                    if (ds == 1) Float32Rows.fill(d, off[0], n, v);
+                    else for (long i = 0; i < n; i++) d.setAtIndex(F32, off[0] + i * ds, v);
+                }
+                case FLOAT64 -> {
+                    if (ds == 1) Float64Rows.fill(d, off[0], n, value);
+                    else for (long i = 0; i < n; i++) d.setAtIndex(F64, off[0] + i * ds, value);
+                }
                 case INT64 -> { long v = (long) value; for (long i = 0; i < n; i++) d.setAtIndex(I64, off[0] + i * ds, v); }
                 case INT32 -> { int v = (int) value; for (long i = 0; i < n; i++) d.setAtIndex(I32, off[0] + i * ds, v); }
                 case BOOL -> { byte v = value != 0 ? (byte) 1 : 0; for (long i = 0; i < n; i++) d.set(U8, off[0] + i * ds, v); }

@@ -48,6 +48,14 @@ final class Float64Rows {
 
     private static long bound(long n) { return n - n % LANES; }
 
+    /** d[off, off + n) = v: one broadcast vector stored across the row, a scalar tail. */
+    static void fill(MemorySegment d, long off, long n, double v) {
+        DoubleVector x = DoubleVector.broadcast(SPECIES, v);
+        long i = 0, end = bound(n);
+        for (; i < end; i += LANES) store(x, d, off + i);
+        for (; i < n; i++) d.setAtIndex(F64, off + i, v);
+    }
+
     /** d[i] = a[i*as] op b[i*bs] for i in [0, n); as and bs are 0 (broadcast scalar) or 1 (contiguous). */
     static void binary(BinaryOp op, MemorySegment a, long ao, long as, MemorySegment b, long bo, long bs,
                        MemorySegment d, long dOff, long n) {

@@ -231,6 +231,20 @@ class ElementwiseKernelsTest {
     }
 
     @ParameterizedTest
+    @EnumSource(value = DType.class, names = {"FLOAT32", "FLOAT64"})
+    void fillOfContiguousRowsWritesExactlyTheRow(DType t) {
+        // the vector path and its scalar tail, at sizes around the lane count, inside a larger storage
+        for (int n : new int[] {1, 7, 17, 1023}) {
+            Tensor base = tensor(t, new long[]{n + 2}, new double[n + 2]);
+            CPU.fill(base.asStrided(new long[]{n}, new long[]{1}, 1), -2.75);
+            double[] all = values(base);
+            assertEquals(0, all[0], "before the row, n=" + n);
+            assertEquals(0, all[n + 1], "after the row, n=" + n);
+            for (int i = 1; i <= n; i++) assertEquals(-2.75, all[i], "element " + i + " of " + n);
+        }
+    }
+
+    @ParameterizedTest
     @EnumSource(DType.class)
     void whereBroadcastsCondition(DType t) {
         Tensor cond = tensor(DType.BOOL, new long[]{5}, 1, 0, 1, 1, 0);
