@@ -1,7 +1,6 @@
 package dev.jtorch.autograd;
 
 import dev.jtorch.tensor.DType;
-import dev.jtorch.tensor.GradMode;
 import dev.jtorch.tensor.Op;
 import dev.jtorch.tensor.Tensor;
 import dev.jtorch.tensor.Window2d;
@@ -40,8 +39,8 @@ final class Derivatives {
             case POW -> rule(Saves.BOTH, (c, g) -> grads(
                     c.needsGrad(0) ? g.mul(c.in(1)).mul(c.in(0).pow(c.in(1).sub(1))).sumToSize(c.shape(0)) : null,
                     c.needsGrad(1) ? g.mul(c.out()).mul(c.in(0).log()).sumToSize(c.shape(1)) : null));
-            case MAXIMUM -> rule(Saves.INPUTS, (c, g) -> pickLarger(c, g, c.in(0), c.in(1)));
-            case MINIMUM -> rule(Saves.INPUTS, (c, g) -> pickLarger(c, g, c.in(1), c.in(0)));
+            case MAXIMUM -> rule(Saves.INPUTS, (c, g) -> toWinner(c, g, true));
+            case MINIMUM -> rule(Saves.INPUTS, (c, g) -> toWinner(c, g, false));
             case WHERE -> rule(Saves.NOTHING, (c, g) -> {
                 Tensor cond = c.attr(0);
                 Tensor zero = g.zerosLike();
@@ -226,21 +225,13 @@ final class Derivatives {
         return k.expand(inputShape);
     }
 
-    /** d max(a, b): the gradient goes to the larger operand, split evenly on ties, as PyTorch's. */
-    private static Tensor[] pickLarger(Saved c, Tensor g, Tensor larger, Tensor smaller) {
-        boolean swapped = larger != c.in(0);
+    /** d max(a, b) and d min(a, b): the gradient goes to the operand picked, split evenly on ties, as PyTorch's. */
+    private static Tensor[] toWinner(Saved c, Tensor g, boolean max) {
         Tensor a = c.in(0), b = c.in(1);
-        Tensor aWins = (swapped ? a.lt(b) : a.gt(b)).to(g.dtype());
+        Tensor aWins = (max ? a.gt(b) : a.lt(b)).to(g.dtype());
         Tensor tie = a.eq(b).to(g.dtype()).mul(0.5);
         Tensor wa = aWins.add(tie);
         return grads(c.needsGrad(0) ? g.mul(wa).sumToSize(c.shape(0)) : null,
                 c.needsGrad(1) ? g.mul(wa.rsub(1)).sumToSize(c.shape(1)) : null);
-    }
-
-    /** Guards rule evaluation: rules run without recording (first-order gradients). */
-    static Tensor[] run(Node node, Tensor g) {
-        try (var guard = GradMode.noGrad()) {
-            return node.apply(g);
-        }
     }
 }

@@ -52,7 +52,7 @@ public final class Engine implements AutogradEngine {
                 if (gOut != null) {
                     Tensor out = node.output == null ? null : node.output.get();
                     if (out != null && out.retainsGrad()) AccumulateGrad.accumulate(out, gOut);
-                    gIn = Derivatives.run(node, gOut);
+                    gIn = node.apply(gOut); // under the no-grad guard above: rules compute first-order gradients
                 }
                 for (int i = 0; i < node.next.length; i++) {
                     Node nx = node.next[i];

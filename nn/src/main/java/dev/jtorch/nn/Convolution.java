@@ -110,13 +110,6 @@ final class Convolution {
 
     /** PyTorch's legacy tensor type names, which its convolution errors print: {@code torch.FloatTensor}. */
     static String legacyName(Tensor t) {
-        String base = switch (t.dtype()) {
-            case FLOAT32 -> "Float";
-            case FLOAT64 -> "Double";
-            case INT64 -> "Long";
-            case INT32 -> "Int";
-            case BOOL -> "Bool";
-        };
-        return "torch." + (t.device().isCpu() ? "" : "cuda.") + base + "Tensor";
+        return "torch." + (t.device().isCpu() ? "" : "cuda.") + t.dtype().scalarTypeName() + "Tensor";
     }
 }

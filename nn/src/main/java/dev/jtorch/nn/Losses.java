@@ -98,13 +98,13 @@ public final class Losses {
                         + Shapes.str(input.shape()) + ", got a " + target.dtype().pyName() + " target of shape " + Shapes.str(target.shape()));
             }
             if (!target.dtype().isFloatingPoint()) {
-                throw new IllegalArgumentException("Expected floating point type for target with class probabilities, got " + torchTypeName(target.dtype()));
+                throw new IllegalArgumentException("Expected floating point type for target with class probabilities, got " + target.dtype().scalarTypeName());
             }
             if (ignoreIndex >= 0) throw new IllegalArgumentException("ignore_index is not supported for floating point target");
-            return probabilityCrossEntropy(logSoftmax(input, classDim), target.to(input.dtype()), w, reduction, labelSmoothing);
+            return probabilityCrossEntropy(input.logSoftmax(classDim), target.to(input.dtype()), w, reduction, labelSmoothing);
         }
         checkClassTarget(input, target, ignoreIndex);
-        Tensor logp = logSoftmax(input, classDim);
+        Tensor logp = input.logSoftmax(classDim);
         Picked picked = pick(logp, target, w, ignoreIndex);
         Tensor nll = reduceNll(picked, reduction);
         if (labelSmoothing == 0) return nll;
@@ -315,8 +315,8 @@ public final class Losses {
 
     private static Tensor floatingTarget(String op, Tensor input, Tensor target) {
         if (!target.dtype().isFloatingPoint()) {
-            throw new IllegalArgumentException(op + ": expected a floating point target, got " + target.dtype() + " (Found dtype " + torchTypeName(target.dtype())
-                    + " but expected " + torchTypeName(input.dtype()) + ")");
+            throw new IllegalArgumentException(op + ": expected a floating point target, got " + target.dtype() + " (Found dtype " + target.dtype().scalarTypeName()
+                    + " but expected " + input.dtype().scalarTypeName() + ")");
         }
         return target.to(input.dtype());
     }
@@ -344,7 +344,7 @@ public final class Losses {
     /** Target dtype, shape against the input's, and every kept value within {@code [0, C)}. */
     private static void checkClassTarget(Tensor input, Tensor target, long ignoreIndex) {
         if (target.dtype() != DType.INT64) {
-            throw new IllegalArgumentException("expected scalar type Long but found " + torchTypeName(target.dtype()) + " (class-index targets must be int64)");
+            throw new IllegalArgumentException("expected scalar type Long but found " + target.dtype().scalarTypeName() + " (class-index targets must be int64)");
         }
         long[] in = input.shape(), tg = target.shape();
         if (in.length == 1) {
@@ -379,18 +379,7 @@ public final class Losses {
         return s;
     }
 
-    private static Tensor logSoftmax(Tensor x, int dim) { return x.sub(x.logsumexp(dim, true)); }
 
-    /** The names PyTorch's dtype errors use ("Long", "Float"). */
-    private static String torchTypeName(DType d) {
-        return switch (d) {
-            case FLOAT32 -> "Float";
-            case FLOAT64 -> "Double";
-            case INT64 -> "Long";
-            case INT32 -> "Int";
-            case BOOL -> "Bool";
-        };
-    }
 
     private static void warnOnce(String kind, String message) {
         if (WARNED.add(kind)) LOG.log(System.Logger.Level.WARNING, message);

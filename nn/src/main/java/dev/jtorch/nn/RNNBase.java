@@ -186,7 +186,7 @@ public abstract class RNNBase extends Module {
     /** One layer in one direction; fills {@code outputs[t]} and returns the final state. */
     private RnnEquations.State runDirection(Tensor input, String suffix, boolean reverse, RnnEquations.State state, Tensor[] running, Tensor[] outputs) {
         int steps = (int) input.size(0), batch = (int) input.size(1);
-        Tensor gatesAll = RnnEquations.inputGates(PackedSequences.flatRows(input), param("weight_ih" + suffix), param("bias_ih" + suffix))
+        Tensor gatesAll = F.linear(PackedSequences.flatRows(input), param("weight_ih" + suffix), param("bias_ih" + suffix))
                 .reshape(steps, batch, (long) mode.gates * hiddenSize);
         Tensor weightHhT = param("weight_hh" + suffix).t(), biasHh = param("bias_hh" + suffix);
         for (int s = 0; s < steps; s++) {

@@ -56,7 +56,7 @@ public abstract class RNNCellBase extends Module {
         if (h == null || (mode == RnnMode.LSTM && c == null)) zeros = Tensor.zeros(new long[] {batch, hiddenSize}, x.dtype(), x.device());
         h = h == null ? zeros : checkState(batched ? h : h.unsqueeze(0), batch, 0);
         if (mode == RnnMode.LSTM) c = c == null ? zeros : checkState(batched ? c : c.unsqueeze(0), batch, 1);
-        RnnEquations.State next = RnnEquations.step(mode, RnnEquations.inputGates(x, weight, param("bias_ih")), new RnnEquations.State(h, c),
+        RnnEquations.State next = RnnEquations.step(mode, F.linear(x, weight, param("bias_ih")), new RnnEquations.State(h, c),
                 param("weight_hh").t(), param("bias_hh"));
         if (batched) return next;
         return new RnnEquations.State(next.h().squeeze(0), next.c() == null ? null : next.c().squeeze(0));

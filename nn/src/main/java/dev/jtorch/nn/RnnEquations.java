@@ -48,10 +48,4 @@ final class RnnEquations {
         // (1-z)*n + z*h written as n + z*(h-n): one op fewer, the same function
         return new State(candidate.add(update.mul(h.sub(candidate))), null);
     }
-
-    /** {@code x W_ih^T + b_ih} for a [rows, in] input. */
-    static Tensor inputGates(Tensor x, Tensor weightIh, Tensor biasIh) {
-        Tensor g = x.matmul(weightIh.t());
-        return biasIh == null ? g : g.add(biasIh);
-    }
 }

@@ -289,5 +289,4 @@ public abstract class Optimizer {
         if (!(v >= low && (highOpen ? v < high : v <= high))) throw new IllegalArgumentException(message + ": " + PyFloat.repr(v));
     }
 
-    protected static String repr(double v) { return PyFloat.repr(v); }
 }

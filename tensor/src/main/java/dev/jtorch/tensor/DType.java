@@ -23,6 +23,17 @@ public enum DType {
     /** The name PyTorch prints, without the {@code torch.} prefix. */
     public String pyName() { return pyName; }
 
+    /** PyTorch's scalar-type name, as its dtype errors print it ({@code Float}, {@code Long}). */
+    public String scalarTypeName() {
+        return switch (this) {
+            case FLOAT32 -> "Float";
+            case FLOAT64 -> "Double";
+            case INT64 -> "Long";
+            case INT32 -> "Int";
+            case BOOL -> "Bool";
+        };
+    }
+
     /** PyTorch's type promotion for two tensor operands: bool < int32 < int64 < float32 < float64. */
     public static DType promote(DType a, DType b) {
         return a.rank() >= b.rank() ? a : b;

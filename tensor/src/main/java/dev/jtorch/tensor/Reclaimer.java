@@ -71,9 +71,6 @@ public final class Reclaimer {
         return freed;
     }
 
-    /** Number of storages not yet freed (for tests and memory statistics). */
-    public static int liveStorages() { return LIVE.size(); }
-
     static final class Ref extends PhantomReference<Storage> implements Registration {
         private final Block block;
         private final AtomicBoolean done = new AtomicBoolean();

@@ -359,6 +359,9 @@ public final class Tensor implements AutoCloseable {
     public Tensor to(Device target) {
         checkOpen();
         if (target.equals(device())) return this;
+        if (requiresGrad && GradMode.isEnabled()) {
+            throw new UnsupportedOperationException("moving a tensor that requires grad across devices is not differentiable yet; move the module or detach first");
+        }
         Tensor src = contiguous();
         Tensor out = empty(shape, dtype, target);
         if (device().isCpu()) {
@@ -368,9 +371,6 @@ public final class Tensor implements AutoCloseable {
             src.backend().copyToHost(src, ((HostAllocator.HostBlock) out.storage().block()).segment().asSlice(0, numel * dtype.byteSize()));
         } else {
             return to(Device.CPU).to(target);
-        }
-        if (requiresGrad && GradMode.isEnabled()) {
-            throw new UnsupportedOperationException("moving a tensor that requires grad across devices is not differentiable yet; move the module or detach first");
         }
         return out;
     }
@@ -470,11 +470,9 @@ public final class Tensor implements AutoCloseable {
         return out;
     }
     public Tensor square() { return mul(this); }
-    public Tensor reciprocal() { return rsubDiv(1); }
+    public Tensor reciprocal() { return scalarFor(1).to(floatType()).div(this); }
     public Tensor rsqrt() { return sqrt().reciprocal(); }
     public Tensor log1p() { return add(1).log(); }
-
-    private Tensor rsubDiv(double s) { return scalarFor(s).to(floatType()).div(this); }
 
     /** Clamps into [min, max]; either bound may be null, as {@code torch.clamp}. */
     public Tensor clamp(Double min, Double max) {
@@ -784,7 +782,10 @@ public final class Tensor implements AutoCloseable {
     private ValuesIndices argReduce(ReduceOp kernel, Op op, int dim, boolean keepdim) {
         checkOpen();
         int d = Shapes.wrapDim(dim, dim());
-        if (dim() == 0) return new ValuesIndices(record(op, clone0(), new Tensor[] {this}, 0, true, zeros(new long[0], DType.INT64, device())), zeros(new long[0], DType.INT64, device()));
+        if (dim() == 0) {
+            Tensor index = zeros(new long[0], DType.INT64, device());
+            return new ValuesIndices(record(op, clone0(), new Tensor[] {this}, 0, true, index), index);
+        }
         if (shape[d] == 0) throw new IllegalArgumentException(kernel.name().toLowerCase() + "(): Expected reduction dim " + d + " to have non-zero size.");
         long[] keepShape = shape.clone();
         keepShape[d] = 1;
@@ -1172,7 +1173,7 @@ public final class Tensor implements AutoCloseable {
     public Tensor indexSelect(int dim, Tensor index) {
         checkSameDevice("index_select", this, index);
         int d = Shapes.wrapDim(dim, dim());
-        Tensor idx = checkIndex("index_select", index, d);
+        Tensor idx = checkIndex("index_select", index);
         if (idx.dim() > 1) throw new IllegalArgumentException("index_select(): Index is supposed to be a vector, got " + idx.dim() + "-d");
         Tensor idx1 = idx.reshape(-1);
         long[] os = shape.clone();
@@ -1185,7 +1186,7 @@ public final class Tensor implements AutoCloseable {
     public Tensor gather(int dim, Tensor index) {
         checkSameDevice("gather", this, index);
         int d = Shapes.wrapDim(dim, dim());
-        Tensor idx = checkIndex("gather", index, d);
+        Tensor idx = checkIndex("gather", index);
         if (idx.dim() != dim()) throw new IllegalArgumentException("Index tensor must have the same number of dimensions as input tensor (" + idx.dim() + " vs " + dim() + ")");
         for (int i = 0; i < dim(); i++) {
             if (i != d && idx.shape[i] > shape[i]) {
@@ -1201,7 +1202,7 @@ public final class Tensor implements AutoCloseable {
     public Tensor scatter(int dim, Tensor index, Tensor src) {
         checkSameDevice("scatter", this, index, src);
         int d = Shapes.wrapDim(dim, dim());
-        Tensor idx = checkIndex("scatter", index, d);
+        Tensor idx = checkIndex("scatter", index);
         if (idx.dim() != dim()) throw new IllegalArgumentException("Index tensor must have the same number of dimensions as self tensor (" + idx.dim() + " vs " + dim() + ")");
         Tensor s = src.to(dtype);
         Tensor out = clone0();
@@ -1209,25 +1210,19 @@ public final class Tensor implements AutoCloseable {
         return record(Op.SCATTER, out, new Tensor[] {this, s}, d, idx);
     }
 
-    public Tensor scatter(int dim, Tensor index, double value) { return scatter(dim, index, fullLikeShape(index.shape, value)); }
+    public Tensor scatter(int dim, Tensor index, double value) { return scatter(dim, index, full(index.shape, value, dtype, device())); }
 
-    /** Accumulating scatter, as {@code scatter_add}: not recorded for {@code self}'s history beyond a sum. */
+    /** Accumulating scatter, as {@code scatter_add}: differentiable in {@code self} (a sum), not yet in {@code src}. */
     public Tensor scatterAdd(int dim, Tensor index, Tensor src) {
-        Tensor zeros = zerosLike();
-        Tensor spread;
-        try (var g = GradMode.noGrad()) {
-            spread = zeros;
-            backend().scatter(spread, Shapes.wrapDim(dim, dim()), checkIndex("scatter_add", index, Shapes.wrapDim(dim, dim())), src.to(dtype), true);
-        }
         if (src.requiresGrad && GradMode.isEnabled()) {
             throw new UnsupportedOperationException("scatter_add with a src that requires grad is not differentiable yet");
         }
+        Tensor spread = zerosLike();
+        backend().scatter(spread, Shapes.wrapDim(dim, dim()), checkIndex("scatter_add", index), src.to(dtype), true);
         return add(spread);
     }
 
-    private Tensor fullLikeShape(long[] s, double v) { return full(s, v, dtype, device()); }
-
-    private Tensor checkIndex(String op, Tensor index, int d) {
+    private static Tensor checkIndex(String op, Tensor index) {
         if (index.dtype != DType.INT64 && index.dtype != DType.INT32) {
             throw new IllegalArgumentException(op + "(): Expected dtype int64 for index, got " + index.dtype.pyName());
         }
