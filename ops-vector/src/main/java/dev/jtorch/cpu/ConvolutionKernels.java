@@ -31,9 +31,9 @@ final class ConvolutionKernels {
     /** Columns of the weight gradient's side-by-side unfold: at most this many floats (16 MiB) at once. */
     static final long WEIGHT_GRAD_CHUNK_FLOATS = 4L << 20;
 
-    private static final ThreadLocal<float[]> COLUMNS = ThreadLocal.withInitial(() -> new float[0]);
-    private static final ThreadLocal<float[]> ROWS = ThreadLocal.withInitial(() -> new float[0]);
-    private static final ThreadLocal<float[]> PARTIALS = ThreadLocal.withInitial(() -> new float[0]);
+    private static final ThreadLocal<float[]> COLUMNS = ThreadBuffers.floats();
+    private static final ThreadLocal<float[]> ROWS = ThreadBuffers.floats();
+    private static final ThreadLocal<float[]> PARTIALS = ThreadBuffers.floats();
 
     /** The GEMM view of one convolution: sizes per group. */
     record Shape(int n, int c, int h, int w, int o, int groups, Window2d win) {
@@ -89,7 +89,7 @@ final class ConvolutionKernels {
             for (int g = 0; g < groups; g++) {
                 long yAt = yOff + ((long) sample * s.o() + (long) g * og) * pixels;
                 if (direct) {
-                    float[] rows = buffer(ROWS, (long) og * pixels);
+                    float[] rows = ThreadBuffers.atLeast(ROWS, (long) og * pixels);
                     DirectConv.forward(x, s.inputOf(x, xOff, sample, g).offset(), s.channelsPerGroup(), s.h(), s.w(), win,
                             kArr, g * og * patch, bArr, g * og, og, rows);
                     MemorySegment.copy(rows, 0, y, ElementAccess.F32, yAt * Float.BYTES, og * pixels);
@@ -100,7 +100,7 @@ final class ConvolutionKernels {
                     Unfold.Planes planes = s.inputOf(x, xOff, sample, g);
                     if (s.pointwise()) MemorySegment.copy(x, ElementAccess.F32, planes.offset() * Float.BYTES, cols, 0, patch * pixels);
                     else Unfold.im2col(planes, win, cols, 0, pixels);
-                    float[] rows = buffer(ROWS, (long) og * pixels);
+                    float[] rows = ThreadBuffers.atLeast(ROWS, (long) og * pixels);
                     ConvGemm.multiply(og, pixels, patch, kArr, g * og * patch, patch, 1, cols, 0, pixels,
                             bArr, g * og, rows, 0, pixels);
                     MemorySegment.copy(rows, 0, y, ElementAccess.F32, yAt * Float.BYTES, og * pixels);
@@ -135,7 +135,7 @@ final class ConvolutionKernels {
                 rowsOff = s.inputOf(x, xOff, 0, g).offset();
                 rowStride = (long) s.c() * s.inPlane();
             } else {
-                float[] cols = buffer(COLUMNS, (long) s.n() * patch);
+                float[] cols = ThreadBuffers.atLeast(COLUMNS, (long) s.n() * patch);
                 for (int n = 0; n < s.n(); n++) Unfold.im2col(s.inputOf(x, xOff, n, g), s.win(), cols, n * patch, 1);
                 rows = MemorySegment.ofArray(cols);
                 rowsOff = 0;
@@ -175,7 +175,7 @@ final class ConvolutionKernels {
         if (pixels == 1) {
             for (int g = 0; g < groups; g++) {
                 // cols (N x K) = dy[:, g] (N x O/g) @ W[g], every sample in one GEMM, then folded back
-                float[] cols = buffer(COLUMNS, (long) s.n() * patch);
+                float[] cols = ThreadBuffers.atLeast(COLUMNS, (long) s.n() * patch);
                 Sgemm.gemm(s.n(), patch, og, 1f, dy, dyOff + (long) g * og, s.o(), 1, k, kOff + (long) g * og * patch, patch, 1,
                         0f, MemorySegment.ofArray(cols), 0, patch);
                 final int group = g;
@@ -194,7 +194,7 @@ final class ConvolutionKernels {
                 long dyAt = dyOff + ((long) sample * s.o() + (long) g * og) * pixels;
                 if (small) {
                     // cols = W[g]^T @ dy[n,g] on heap arrays: dy's block is contiguous, one bulk copy in
-                    float[] rows = buffer(ROWS, (long) og * pixels);
+                    float[] rows = ThreadBuffers.atLeast(ROWS, (long) og * pixels);
                     MemorySegment.copy(dy, ElementAccess.F32, dyAt * Float.BYTES, rows, 0, og * pixels);
                     ConvGemm.multiply(patch, pixels, og, kArr, g * og * patch, 1, patch, rows, 0, pixels, null, 0, cols, 0, pixels);
                 } else {
@@ -223,12 +223,12 @@ final class ConvolutionKernels {
         int threads = IntraOpPool.inParallelRegion() ? 1 : IntraOpPool.numThreads();
         int parts = Math.max(1, Math.min(threads, s.n()));
         if (parts == 1) {
-            float[] sums = buffer(PARTIALS, size);
+            float[] sums = ThreadBuffers.atLeast(PARTIALS, size);
             accumulateWeightGrad(s, dy, dyOff, x, xOff, 0, s.n(), sums, 0);
             MemorySegment.copy(sums, 0, dk, ElementAccess.F32, dkOff * Float.BYTES, size);
             return;
         }
-        float[] partials = buffer(PARTIALS, (long) parts * size);
+        float[] partials = ThreadBuffers.atLeast(PARTIALS, (long) parts * size);
         IntraOpPool.parallelFor(parts, 1, (p0, p1) -> {
             for (int part = (int) p0; part < p1; part++) {
                 accumulateWeightGrad(s, dy, dyOff, x, xOff, s.n() * part / parts, s.n() * (part + 1) / parts, partials, part * size);
@@ -262,7 +262,7 @@ final class ConvolutionKernels {
             for (int first = n0; first < n1; first += chunk) {
                 int samples = Math.min(chunk, n1 - first), width = samples * pixels;
                 // cols: K x (samples * P), sample i in columns [i*P, (i+1)*P); rows: dy[., g] as O/g x (samples * P)
-                float[] cols = buffer(COLUMNS, (long) patch * width), rows = buffer(ROWS, (long) og * width);
+                float[] cols = ThreadBuffers.atLeast(COLUMNS, (long) patch * width), rows = ThreadBuffers.atLeast(ROWS, (long) og * width);
                 for (int i = 0; i < samples; i++) {
                     Unfold.im2col(s.inputOf(x, xOff, first + i, g), s.win(), cols, i * pixels, width);
                     for (int o = 0; o < og; o++) {
@@ -296,11 +296,11 @@ final class ConvolutionKernels {
         if (s.n() > 1 && (work < SAMPLE_PARALLEL_MAX_WORK || s.n() >= 2 * IntraOpPool.numThreads())) {
             long grain = Math.max(1, (Sgemm.PARALLEL_MIN_WORK / 8) / Math.max(1, work));
             IntraOpPool.parallelFor(s.n(), grain, (n0, n1) -> {
-                float[] cols = buffer(COLUMNS, columnFloats);
+                float[] cols = ThreadBuffers.atLeast(COLUMNS, columnFloats);
                 for (int n = (int) n0; n < n1; n++) body.run(n, cols);
             });
         } else {
-            float[] cols = buffer(COLUMNS, columnFloats);
+            float[] cols = ThreadBuffers.atLeast(COLUMNS, columnFloats);
             for (int n = 0; n < s.n(); n++) body.run(n, cols);
         }
     }
@@ -312,12 +312,4 @@ final class ConvolutionKernels {
         return a;
     }
 
-    private static float[] buffer(ThreadLocal<float[]> slot, long size) {
-        float[] b = slot.get();
-        if (b.length < size) {
-            b = new float[Math.toIntExact(size)];
-            slot.set(b);
-        }
-        return b;
-    }
 }

@@ -18,7 +18,7 @@ import java.lang.foreign.MemorySegment;
 final class DirectConv {
     private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
     private static final int V = S.length();
-    private static final ThreadLocal<float[]> PADDED = ThreadLocal.withInitial(() -> new float[0]);
+    private static final ThreadLocal<float[]> PADDED = ThreadBuffers.floats();
 
     private DirectConv() {}
 
@@ -129,11 +129,7 @@ final class DirectConv {
     /** The input planes with pH/pW zeros around them, rows {@code wp} wide (zeros past the input too). */
     private static float[] padded(MemorySegment x, long xAt, int cg, int h, int w, int pH, int pW, int hp, int wp) {
         int size = cg * hp * wp;
-        float[] xp = PADDED.get();
-        if (xp.length < size) {
-            xp = new float[size];
-            PADDED.set(xp);
-        }
+        float[] xp = ThreadBuffers.atLeast(PADDED, size);
         java.util.Arrays.fill(xp, 0, size, 0f);
         for (int c = 0; c < cg; c++) {
             for (int i = 0; i < h; i++) {

@@ -82,7 +82,7 @@ final class ElementwiseKernels {
             long so = off[1], dOff = off[0];
             if (contiguousRows && st == DType.FLOAT32 && Float32Rows.vectorizes(op)) {
                 Float32Rows.unary(op, s, so, d, dOff, n);
-            } else if (contiguousRows && st == DType.FLOAT64 && Float64Rows.vectorizes(op)) {
+            } else if (contiguousRows && st == DType.FLOAT64 && Float32Rows.vectorizes(op)) {
                 Float64Rows.unary(op, s, so, d, dOff, n);
             } else if (op == UnaryOp.LOGICAL_NOT) {
                 for (long i = 0; i < n; i++) setBool(d, dt, dOff + i * ds, !getBool(s, st, so + i * ss));
@@ -104,7 +104,7 @@ final class ElementwiseKernels {
         long ds = walk.rowStride(0), as = walk.rowStride(1), bs = walk.rowStride(2);
         boolean vectorRows = ds == 1 && (as == 0 || as == 1) && (bs == 0 || bs == 1) && dt == t && b.dtype() == t;
         boolean f32 = vectorRows && t == DType.FLOAT32 && Float32Rows.vectorizes(op);
-        boolean f64 = vectorRows && t == DType.FLOAT64 && Float64Rows.vectorizes(op);
+        boolean f64 = vectorRows && t == DType.FLOAT64 && Float32Rows.vectorizes(op);
         DType bt = b.dtype();
         walk.parallelForEachRow((off, n) -> {
             long dOff = off[0], ao = off[1], bo = off[2];

@@ -24,20 +24,6 @@ final class Float64Rows {
 
     private Float64Rows() {}
 
-    static boolean vectorizes(BinaryOp op) {
-        return switch (op) {
-            case ADD, SUB, MUL, DIV, MAXIMUM, MINIMUM -> true;
-            default -> false;
-        };
-    }
-
-    static boolean vectorizes(UnaryOp op) {
-        return switch (op) {
-            case NEG, ABS, RELU, EXP, LOG, SQRT, SIN, COS, TANH, SIGMOID -> true;
-            default -> false;
-        };
-    }
-
     private static DoubleVector load(MemorySegment s, long i) {
         return DoubleVector.fromMemorySegment(SPECIES, s, i * Double.BYTES, ORDER);
     }

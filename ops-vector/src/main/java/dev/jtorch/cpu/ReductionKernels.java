@@ -55,13 +55,16 @@ final class ReductionKernels {
         long perOutput = Math.max(1, reduced.numel());
         long grain = Math.max(1, IntraOpPool.DEFAULT_GRAIN / perOutput);
         long dStride = outputs.rowStride(0), sStride = outputs.rowStride(1);
-        IntraOpPool.parallelFor(outputs.numel(), grain, (start, end) -> outputs.forEachRow(start, end, (off, n) -> {
-            for (long i = 0; i < n; i++) {
-                Accumulator acc = new Accumulator(op, st);
-                reduceInto(acc, s, off[1] + i * sStride, reduced, 0, reduced.numel());
-                acc.writeTo(d, dt, off[0] + i * dStride);
-            }
-        }));
+        IntraOpPool.parallelFor(outputs.numel(), grain, (start, end) -> {
+            Accumulator acc = new Accumulator(op, st); // one per chunk, reset per output: no garbage per element
+            outputs.forEachRow(start, end, (off, n) -> {
+                for (long i = 0; i < n; i++) {
+                    acc.reset();
+                    reduceInto(acc, s, off[1] + i * sStride, reduced, 0, reduced.numel());
+                    acc.writeTo(d, dt, off[0] + i * dStride);
+                }
+            });
+        });
     }
 
     /** One output from the whole input: chunks reduce in parallel, their partials combine in index order. */
@@ -100,6 +103,11 @@ final class ReductionKernels {
             this.op = op;
             this.type = type;
             this.floating = type.isFloatingPoint();
+            reset();
+        }
+
+        /** Back to the identity of the reduction. */
+        void reset() {
             switch (op) {
                 case SUM -> { real = 0; integer = 0; }
                 case PROD -> { real = 1; integer = 1; }

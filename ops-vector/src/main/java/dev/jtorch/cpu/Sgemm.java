@@ -194,14 +194,14 @@ public final class Sgemm {
         }
 
         private Block newBlock(int columns) {
-            return new Block(buffer(PACKED_B, Math.min(KC, k) * ceilDiv(Math.min(NC, columns), nr) * nr));
+            return new Block(buffer(PACKED_B, Math.min(KC, k) * Math.ceilDiv(Math.min(NC, columns), nr) * nr));
         }
 
         void run() {
             int threads = IntraOpPool.numThreads();
             boolean parallel = threads > 1 && (long) m * n * k >= PARALLEL_MIN_WORK
                     && GemmThreading.accessibleFromPool(a, b, c, epilogue.bias());
-            int mPanels = ceilDiv(m, mr), nPanels = ceilDiv(n, nr);
+            int mPanels = Math.ceilDiv(m, mr), nPanels = Math.ceilDiv(n, nr);
             if (!parallel) {
                 computeColumns(0, n, 0, mPanels);
             } else if (independentThreads) {
@@ -220,7 +220,7 @@ public final class Sgemm {
                 Block block = newBlock(n);
                 for (int jc = 0; jc < n; jc += NC) {
                     int nc = Math.min(NC, n - jc);
-                    int blockPanels = ceilDiv(nc, nr);
+                    int blockPanels = Math.ceilDiv(nc, nr);
                     for (int pc = 0; pc < k; pc += KC) {
                         block.moveTo(jc, nc, pc, Math.min(KC, k - pc), k, beta);
                         IntraOpPool.parallelFor(blockPanels, Math.max(1, PARALLEL_MIN_PACK / (block.kc * nr)),
@@ -244,8 +244,8 @@ public final class Sgemm {
                 int nc = Math.min(NC, j1 - jc);
                 for (int pc = 0; pc < k; pc += KC) {
                     block.moveTo(jc, nc, pc, Math.min(KC, k - pc), k, beta);
-                    packB(block, 0, ceilDiv(nc, nr));
-                    computeRows(block, p0, p1, 0, ceilDiv(nc, nr));
+                    packB(block, 0, Math.ceilDiv(nc, nr));
+                    computeRows(block, p0, p1, 0, Math.ceilDiv(nc, nr));
                 }
             }
         }
@@ -265,7 +265,7 @@ public final class Sgemm {
         /** The packed A block (rows ic..ic+mc) times B panels [q0, q1): every MR x NR tile through the kernel. */
         private void macroKernel(Block block, float[] packedA, int ic, int mc, int q0, int q1, float[] tile) {
             int kc = block.kc;
-            int mPanels = ceilDiv(mc, mr);
+            int mPanels = Math.ceilDiv(mc, mr);
             boolean withEpilogue = block.lastK && !epilogue.isIdentity();
             for (int jp = q0; jp < q1; jp++) {
                 int j = block.jc + jp * nr;
@@ -316,7 +316,7 @@ public final class Sgemm {
                 }
             }
             // Rows past the end of A in the last panel are zero, so its tile's extra rows compute to zero.
-            for (int row = mc; row < ceilDiv(mc, mr) * mr; row++) {
+            for (int row = mc; row < Math.ceilDiv(mc, mr) * mr; row++) {
                 int at = (row / mr) * panelSize + row % mr;
                 for (int p = 0; p < kc; p++) dst[at + p * mr] = 0;
             }
@@ -380,7 +380,7 @@ public final class Sgemm {
         } else if (m >= threads) {
             IntraOpPool.parallelFor(m, 1, rows);
         } else {
-            IntraOpPool.parallelFor(ceilDiv(n, L), 1, (q0, q1) -> directBlock(0, m, (int) q0 * L, (int) Math.min(n, q1 * L),
+            IntraOpPool.parallelFor(Math.ceilDiv(n, L), 1, (q0, q1) -> directBlock(0, m, (int) q0 * L, (int) Math.min(n, q1 * L),
                     k, alpha, a, aOff, aRowStride, aColStride, b, bOff, bRowStride, bColStride, beta, c, cOff, ldc, epilogue));
         }
     }
@@ -513,5 +513,4 @@ public final class Sgemm {
         return buf;
     }
 
-    private static int ceilDiv(int x, int y) { return (x + y - 1) / y; }
 }

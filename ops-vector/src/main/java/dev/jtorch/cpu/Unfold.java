@@ -85,7 +85,7 @@ final class Unfold {
                         int line = row + oh * outW;
                         int at = (ch * h + ih) * w + iw0;
                         if (sW == 1) {
-                            addRun(cols, line + lo, dst, at, hi - lo);
+                            Float32Sums.addInto(cols, line + lo, dst, at, hi - lo);
                         } else {
                             for (int ow = lo; ow < hi; ow++, at += sW) dst[at] += cols[line + ow];
                         }
@@ -96,16 +96,10 @@ final class Unfold {
         MemorySegment.copy(dst, 0, grad.data(), F32, grad.offset() * Float.BYTES, size);
     }
 
-    private static final ThreadLocal<float[]> PLANES = ThreadLocal.withInitial(() -> new float[0]);
+    private static final ThreadLocal<float[]> PLANES = ThreadBuffers.floats();
 
     private static float[] planeBuffer(Planes p) {
-        int size = p.channels() * p.h() * p.w();
-        float[] b = PLANES.get();
-        if (b.length < size) {
-            b = new float[size];
-            PLANES.set(b);
-        }
-        return b;
+        return ThreadBuffers.atLeast(PLANES, p.channels() * p.h() * p.w());
     }
 
     /**
@@ -118,18 +112,6 @@ final class Unfold {
         if (i < n) {
             VectorMask<Float> tail = S.indexInRange(i, n);
             FloatVector.fromArray(S, src, from + i, tail).intoArray(cols, to + i, tail);
-        }
-    }
-
-    /** dst[at : at+n] += cols[from : from+n]. */
-    private static void addRun(float[] cols, int from, float[] dst, int at, int n) {
-        int i = 0;
-        for (int end = S.loopBound(n); i < end; i += S.length()) {
-            FloatVector.fromArray(S, dst, at + i).add(FloatVector.fromArray(S, cols, from + i)).intoArray(dst, at + i);
-        }
-        if (i < n) {
-            VectorMask<Float> tail = S.indexInRange(i, n);
-            FloatVector.fromArray(S, dst, at + i, tail).add(FloatVector.fromArray(S, cols, from + i, tail)).intoArray(dst, at + i, tail);
         }
     }
 }
