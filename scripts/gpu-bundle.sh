@@ -9,21 +9,22 @@ cd "$(dirname "$(readlink -f "$0")")/.."
 JUNIT_CONSOLE=1.11.4
 out=dist/gpu-bundle
 modules=(bindings tensor ops-vector ops-cuda autograd nn)
+suite=(bindings ops-cuda)   # the CUDA suite; other modules' tests need jars (jqwik, DJL) the bundle does not carry
 
 mvn -B -q install -DskipTests -pl "$(IFS=,; echo "${modules[*]}")" -am
-mvn -B -q test-compile -pl "$(IFS=,; echo "${modules[*]}")"
+mvn -B -q test-compile -pl "$(IFS=,; echo "${suite[*]}")"
 rm -rf "$out"
 mkdir -p "$out/lib" "$out/test-classes"
 "$JAVA_HOME/bin/jlink" --add-modules java.base,jdk.incubator.vector,java.logging,jdk.unsupported,java.management \
   --strip-debug --no-header-files --no-man-pages --compress=zip-6 --output "$out/runtime"
 for m in "${modules[@]}"; do
   cp "$m"/target/jtorch-"$m"-*.jar "$out/lib/"
-  [ -d "$m/target/test-classes" ] && cp -r "$m/target/test-classes/." "$out/test-classes/"
 done
+for m in "${suite[@]}"; do cp -r "$m/target/test-classes/." "$out/test-classes/"; done
 mvn -B -q dependency:copy -Dartifact=org.junit.platform:junit-platform-console-standalone:$JUNIT_CONSOLE -DoutputDirectory="$out/lib"
 cat > "$out/run-tests.sh" <<'RUN'
 #!/usr/bin/env bash
-# The CUDA suite on a GPU host with no JDK: bindings and ops-cuda tests; add --select-package to widen it.
+# The CUDA suite on a GPU host with no JDK: the bindings and ops-cuda tests.
 here="$(dirname "$(readlink -f "$0")")"
 exec "$here/runtime/bin/java" --add-modules=jdk.incubator.vector --enable-native-access=ALL-UNNAMED \
   -jar "$here"/lib/junit-platform-console-standalone-*.jar \

@@ -57,7 +57,7 @@ public final class AtomicFiles {
     }
 
     /** Writes all of {@code bytes}, looping over short writes. */
-    public static void writeFully(FileChannel ch, java.nio.ByteBuffer bytes) throws IOException {
+    public static void writeFully(java.nio.channels.WritableByteChannel ch, java.nio.ByteBuffer bytes) throws IOException {
         while (bytes.hasRemaining()) ch.write(bytes);
     }
 }

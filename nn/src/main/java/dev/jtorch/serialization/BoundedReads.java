@@ -38,4 +38,11 @@ public final class BoundedReads {
     public static boolean atEnd(InputStream in) throws IOException {
         return in.read() < 0;
     }
+
+    /** The formats store little-endian bytes that are copied as they are, so the host must be little-endian. */
+    static void requireLittleEndianHost(String what) {
+        if (java.nio.ByteOrder.nativeOrder() != java.nio.ByteOrder.LITTLE_ENDIAN) {
+            throw new UnsupportedOperationException(what + " needs a little-endian host");
+        }
+    }
 }

@@ -6,7 +6,6 @@ import dev.jtorch.tensor.Tensor;
 import java.io.IOException;
 import java.io.InputStream;
 import java.lang.foreign.MemorySegment;
-import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -56,7 +55,7 @@ public final class PthReader {
 
     /** The unpickled object: maps, lists, tensors, {@code Long}, {@code Double}, {@code String}, {@code Boolean}, null. */
     public static Object read(Path path) throws IOException {
-        if (ByteOrder.nativeOrder() != ByteOrder.LITTLE_ENDIAN) throw new UnsupportedOperationException(".pth reading needs a little-endian host");
+        BoundedReads.requireLittleEndianHost(".pth reading");
         ZipFile zip;
         try {
             zip = new ZipFile(path.toFile());

@@ -75,24 +75,20 @@ public final class Safetensors {
     private record Layout(byte[] header, List<Entry> entries) {
         void writeTo(WritableByteChannel ch) throws IOException {
             ByteBuffer len = ByteBuffer.allocate(8).order(ByteOrder.LITTLE_ENDIAN).putLong(0, header.length);
-            writeFully(ch, len);
-            writeFully(ch, ByteBuffer.wrap(header));
+            AtomicFiles.writeFully(ch, len);
+            AtomicFiles.writeFully(ch, ByteBuffer.wrap(header));
             for (Entry e : entries) {
                 byte[] data = e.tensor.toByteArray();
                 if (data.length != e.end - e.begin) {
                     throw new IllegalStateException("tensor '" + e.name + "' changed size while being saved");
                 }
-                writeFully(ch, ByteBuffer.wrap(data));
+                AtomicFiles.writeFully(ch, ByteBuffer.wrap(data));
             }
         }
     }
 
-    private static void writeFully(WritableByteChannel ch, ByteBuffer b) throws IOException {
-        while (b.hasRemaining()) ch.write(b);
-    }
-
     private static Layout layout(Map<String, Tensor> tensors, Map<String, String> metadata) {
-        requireLittleEndianHost();
+        BoundedReads.requireLittleEndianHost("safetensors I/O");
         Objects.requireNonNull(tensors, "tensors");
         List<Map.Entry<String, Tensor>> sorted = new ArrayList<>();
         for (var e : tensors.entrySet()) {
@@ -148,7 +144,7 @@ public final class Safetensors {
 
     /** Reads tensors (in file order) and metadata, validating the whole header first. */
     public static Contents read(Path path) throws IOException {
-        requireLittleEndianHost();
+        BoundedReads.requireLittleEndianHost("safetensors I/O");
         try (FileChannel ch = FileChannel.open(path, StandardOpenOption.READ)) {
             long fileSize = ch.size();
             if (fileSize < 8) throw corrupt(path, "file of " + fileSize + " bytes is too short for a safetensors header length (8 bytes)");
@@ -303,10 +299,4 @@ public final class Safetensors {
         return CorruptFileException.of(path, what);
     }
 
-    /** Safetensors data is little-endian and tensors are copied as raw bytes, so the host must be too. */
-    private static void requireLittleEndianHost() {
-        if (ByteOrder.nativeOrder() != ByteOrder.LITTLE_ENDIAN) {
-            throw new UnsupportedOperationException("safetensors I/O needs a little-endian host");
-        }
-    }
 }

@@ -1,16 +1,13 @@
 package dev.jtorch.examples.lenet;
 
 import dev.jtorch.Torch;
-import dev.jtorch.data.Batch;
 import dev.jtorch.data.DataLoader;
 import dev.jtorch.data.TensorDataset;
+import dev.jtorch.examples.mnist.ClassifierTraining;
 import dev.jtorch.examples.mnist.MnistSplits;
 import dev.jtorch.nn.CrossEntropyLoss;
 import dev.jtorch.nn.F;
-import dev.jtorch.nn.Loss;
-import dev.jtorch.optim.Optimizer;
 import dev.jtorch.optim.Adam;
-import dev.jtorch.tensor.MemoryScope;
 import dev.jtorch.tensor.Tensor;
 import me.tongfei.progressbar.ProgressBar;
 import me.tongfei.progressbar.ProgressBarBuilder;
@@ -79,14 +76,14 @@ public final class LeNet5Command implements Runnable {
                 long t0 = System.nanoTime();
                 double meanLoss;
                 try (ProgressBar bar = progressBar("epoch " + epoch + "/" + epochs, data.train().size())) {
-                    meanLoss = trainEpoch(model, trainLoader, optimizer, criterion, (seen, lossSoFar) -> {
+                    meanLoss = ClassifierTraining.trainEpoch(model, trainLoader, optimizer, criterion, (seen, lossSoFar) -> {
                         bar.stepTo(seen);
                         double secs = (System.nanoTime() - t0) / 1e9;
                         bar.setExtraMessage(String.format(Locale.ROOT, "loss %.4f  %.0f samples/s", lossSoFar, seen / secs));
                     });
                 }
                 double secs = (System.nanoTime() - t0) / 1e9;
-                accuracy = accuracy(model, data.test(), common.batchSize);
+                accuracy = ClassifierTraining.accuracy(model, data.test(), common.batchSize);
                 System.out.printf(Locale.ROOT, "epoch %d: train loss %.4f, test accuracy %.2f%% (%d digits), %.1f s, %.0f samples/s%n",
                         epoch, meanLoss, 100 * accuracy, data.test().size(), secs, data.train().size() / secs);
             }
@@ -106,7 +103,7 @@ public final class LeNet5Command implements Runnable {
             MnistSplits data = common.load();
             LeNet5 model = new LeNet5();
             model.loadStateDict(Torch.load(common.weights));
-            double acc = accuracy(model, data.test(), common.batchSize);
+            double acc = ClassifierTraining.accuracy(model, data.test(), common.batchSize);
             System.out.printf(Locale.ROOT, "%s: test accuracy %.2f%% on %d digits (%.1f s)%n", common.weights, 100 * acc, data.test().size(), (System.nanoTime() - start) / 1e9);
             return 0;
         }
@@ -134,44 +131,6 @@ public final class LeNet5Command implements Runnable {
             }
             return 0;
         }
-    }
-
-    /** Called after each step with the samples seen so far and their mean loss. */
-    @FunctionalInterface
-    interface StepListener { void afterStep(int seen, double meanLoss); }
-
-    /** One epoch of the seed's loop; returns the mean training loss. Each step runs in its own memory scope. */
-    static double trainEpoch(LeNet5 model, Iterable<Batch> loader, Optimizer optimizer, Loss criterion, StepListener listener) {
-        model.train();
-        double lossSum = 0;
-        int seen = 0;
-        for (Batch batch : loader) {
-            // one scope per step: every intermediate tensor is freed at once, no GC needed
-            try (var scope = MemoryScope.open()) {
-                optimizer.zeroGrad();
-                Tensor loss = criterion.forward(model.forward(batch.input()), batch.target());
-                loss.backward();
-                optimizer.step();
-                lossSum += loss.item() * batch.size();
-            }
-            seen += batch.size();
-            listener.afterStep(seen, lossSum / seen);
-        }
-        return lossSum / Math.max(seen, 1);
-    }
-
-    static double accuracy(LeNet5 model, TensorDataset test, int batchSize) {
-        model.eval();
-        long correct = 0;
-        try (var g = Torch.noGrad()) {
-            for (Batch b : DataLoader.builder(test).batchSize(Math.max(batchSize, 256)).build()) {
-                try (var scope = MemoryScope.open()) {
-                    correct += (long) model.forward(b.input()).argmax(1, false).eq(b.target()).sum().item();
-                }
-            }
-        }
-        model.train();
-        return (double) correct / test.size();
     }
 
     private static ProgressBar progressBar(String task, long max) {

@@ -112,7 +112,10 @@ public final class ForecastExample {
         lines.put("true", truth);
         lines.put("predicted (10 steps from the previous 30)", predicted);
         Plots.lines(out.resolve(name + ".png"), String.format(Locale.ROOT, "%s on the test stretch (test MSE %.4f)", title, testMse), "x", "sin(x) + 0.5 sin(3x) + 0.2 cos(5x)", x, lines);
-        Plots.csv(out.resolve(name + ".csv"), "x", x, Map.of("true", truth, "predicted", predicted));
+        Map<String, double[]> columns = new LinkedHashMap<>();
+        columns.put("true", truth);
+        columns.put("predicted", predicted);
+        Plots.csv(out.resolve(name + ".csv"), "x", x, columns);
         double[] epochAxis = new double[epochs];
         for (int i = 0; i < epochs; i++) epochAxis[i] = i + 1;
         Plots.lines(out.resolve(name + "_loss.png"), title + " training loss (MSE, training mode)", "epoch", "loss (log scale)", epochAxis, Map.of("train loss", lossCurve), true);

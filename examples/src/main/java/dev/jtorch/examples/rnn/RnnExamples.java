@@ -22,7 +22,6 @@ public final class RnnExamples implements Callable<Integer> {
     @Option(names = "--seed", defaultValue = "0", description = "seed of the weights' init, dropout and shuffling (default: ${DEFAULT-VALUE})") long seed;
 
     public static void main(String[] args) {
-        System.setProperty("java.awt.headless", "true");
         System.exit(new CommandLine(new RnnExamples()).execute(args));
     }
 
@@ -41,7 +40,6 @@ public final class RnnExamples implements Callable<Integer> {
 
     /** As {@link #run(String, Integer, Path)} with another seed for the weights' init, dropout and shuffling (the data stay the same). */
     public static void run(String name, Integer epochs, Path out, long seed) throws Exception {
-        System.setProperty("java.awt.headless", "true");
         Path dir = out != null ? out : Path.of("runs", name);
         switch (name) {
             case "sine-rnn" -> SineRnnExample.run(epochs != null ? epochs : 10, dir, seed);

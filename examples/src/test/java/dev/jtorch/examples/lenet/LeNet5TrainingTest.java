@@ -2,6 +2,7 @@ package dev.jtorch.examples.lenet;
 
 import dev.jtorch.Torch;
 import dev.jtorch.data.DataLoader;
+import dev.jtorch.examples.mnist.ClassifierTraining;
 import dev.jtorch.examples.mnist.MnistSplits;
 import dev.jtorch.nn.CrossEntropyLoss;
 import dev.jtorch.optim.Adam;
@@ -20,13 +21,13 @@ class LeNet5TrainingTest {
         LeNet5 model = new LeNet5();
         var optimizer = new Adam(model.parameters(), 1e-3);
         var loader = DataLoader.builder(data.train()).batchSize(32).shuffle(true).seed(0).build();
-        double before = LeNet5Command.accuracy(model, data.test(), 256);
+        double before = ClassifierTraining.accuracy(model, data.test(), 256);
         long[] liveAtStep20 = new long[1];
-        double loss = LeNet5Command.trainEpoch(model, loader, optimizer, new CrossEntropyLoss(), (seen, l) -> {
+        double loss = ClassifierTraining.trainEpoch(model, loader, optimizer, new CrossEntropyLoss(), (seen, l) -> {
             if (seen == 32 * 20) liveAtStep20[0] = liveBytes();
         });
         long liveAtEnd = liveBytes();
-        double after = LeNet5Command.accuracy(model, data.test(), 256);
+        double after = ClassifierTraining.accuracy(model, data.test(), 256);
         assertTrue(before < 0.3, "an untrained model guesses: " + before);
         assertTrue(loss < 1.2, "mean training loss of the first epoch: " + loss);
         assertTrue(after > 0.85, "test accuracy after one epoch: " + after);

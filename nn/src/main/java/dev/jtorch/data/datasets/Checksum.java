@@ -31,10 +31,6 @@ public record Checksum(String algorithm, String hex) {
         }
     }
 
-    public boolean matches(MessageDigest finished) {
-        return HexFormat.of().formatHex(finished.digest()).equals(hex);
-    }
-
     /** Hex digest of a file with this checksum's algorithm. */
     public String digestOf(Path file) throws IOException {
         MessageDigest d = newDigest();

@@ -30,6 +30,7 @@ public record Normalize(double[] mean, double[] std) implements Transform {
         if (mean.length != 1 && mean.length != channels) {
             throw new IllegalArgumentException("Normalize has " + mean.length + " means for an image of " + channels + " channels");
         }
+        if (mean.length == 1) return x.sub(mean[0]).div(std[0]); // scalars: no per-sample tensors to build
         Tensor m = channelTensor(mean, x.dtype());
         Tensor s = channelTensor(std, x.dtype());
         return x.sub(m).div(s);
