@@ -201,7 +201,8 @@ class BadInputTest {
         assertTrue(Backends.isAvailable(Device.Kind.CPU));
         assertEquals(null, Backends.unavailableReason(Device.Kind.CPU));
         // ops-cuda is not on this module's test class path: CUDA is unavailable with a one-line reason
-        if (!Backends.isAvailable(Device.Kind.CUDA)) {
+        assertFalse(Backends.isAvailable(Device.Kind.CUDA));
+        {
             String why = Backends.unavailableReason(Device.Kind.CUDA);
             assertNotNull(why);
             assertFalse(why.contains("\n"), why);
@@ -251,8 +252,16 @@ class BadInputTest {
         inner.close();
         outer.close();
         MemoryScope s = MemoryScope.open();
+        // the check runs on another thread: its failure is carried back, or the test could never fail
+        var failure = new java.util.concurrent.atomic.AtomicReference<Throwable>();
+        Thread th = new Thread(() -> {
+            try {
+                fails(IllegalStateException.class, s::close, "thread that did not open it");
+            } catch (Throwable t) {
+                failure.set(t);
+            }
+        });
         try {
-            Thread th = new Thread(() -> fails(IllegalStateException.class, s::close, "thread that did not open it"));
             th.start();
             th.join();
         } catch (InterruptedException e) {
@@ -260,5 +269,6 @@ class BadInputTest {
         } finally {
             s.close();
         }
+        if (failure.get() != null) throw new AssertionError("closing from a foreign thread", failure.get());
     }
 }

@@ -116,7 +116,15 @@ class ActivationTest {
         Tensor y = F.dropout(x, 0.5);
         y.sum().backward();
         double[] out = y.toDoubleArray(), grad = x.grad().toDoubleArray(), xs = x.toDoubleArray();
-        for (int i = 0; i < 20; i++) assertEquals(out[i] == 0 && xs[i] != 0 ? 0 : 2, grad[i], 1e-12);
+        int dropped = 0;
+        for (int i = 0; i < 20; i++) {
+            // each element is dropped or kept scaled by 1/(1-p), and its gradient says which
+            assertTrue(out[i] == 0 || out[i] == 2 * xs[i], "element " + i + ": " + out[i] + " from " + xs[i]);
+            boolean kept = out[i] != 0 || xs[i] == 0;
+            assertEquals(kept ? 2 : 0, grad[i], 1e-12, "gradient of element " + i);
+            if (!kept) dropped++;
+        }
+        assertTrue(dropped > 0 && dropped < 20, "p = 0.5 dropped " + dropped + " of 20");
     }
 
     @Test

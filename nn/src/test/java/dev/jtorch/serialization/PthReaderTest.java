@@ -159,7 +159,13 @@ class PthReaderTest {
         Path st = dir.resolve("m.safetensors");
         Safetensors.save(sd, st);
         Map<String, Tensor> back = Safetensors.load(st);
-        for (String k : sd.keySet()) assertArrayEquals(sd.get(k).toByteArray(), back.get(k).toByteArray(), k);
+        assertFalse(sd.isEmpty());
+        assertEquals(sd.keySet(), back.keySet());
+        for (String k : sd.keySet()) {
+            assertEquals(sd.get(k).dtype(), back.get(k).dtype(), k);
+            assertArrayEquals(sd.get(k).shape(), back.get(k).shape(), k);
+            assertArrayEquals(sd.get(k).toByteArray(), back.get(k).toByteArray(), k);
+        }
     }
 
     @Test void aPickleNamingOsSystemIsRejected() throws IOException {

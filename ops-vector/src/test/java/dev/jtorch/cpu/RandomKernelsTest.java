@@ -20,9 +20,11 @@ class RandomKernelsTest {
 
     @Test
     void sameSeedSameNumbersWhateverTheThreadCount() {
-        double[] first = draw(DType.FLOAT32, Distribution.NORMAL, 0, 1, 7);
         int threads = IntraOpPool.numThreads();
+        double[] first;
         try {
+            IntraOpPool.setNumThreads(4); // more threads than a small runner has cores: the comparison is never 1 against 1
+            first = draw(DType.FLOAT32, Distribution.NORMAL, 0, 1, 7);
             IntraOpPool.setNumThreads(1);
             assertArrayEquals(first, draw(DType.FLOAT32, Distribution.NORMAL, 0, 1, 7));
         } finally {

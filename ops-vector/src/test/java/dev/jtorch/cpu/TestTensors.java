@@ -101,17 +101,10 @@ final class TestTensors {
         return v;
     }
 
-    /** Rounds to float32 where the dtype is float32, so references start from the stored values. */
+    /** The values as the dtype stores them, so references start from what the kernels read. */
     static double[] asStored(DType dtype, double[] v) {
-        double[] out = v.clone();
-        for (int i = 0; i < out.length; i++) {
-            out[i] = switch (dtype) {
-                case FLOAT32 -> (float) v[i];
-                case FLOAT64 -> v[i];
-                case INT64, INT32 -> (long) v[i];
-                case BOOL -> v[i] != 0 ? 1 : 0;
-            };
-        }
+        double[] out = new double[v.length];
+        for (int i = 0; i < out.length; i++) out[i] = Reference.store(dtype, v[i]);
         return out;
     }
 
