@@ -22,9 +22,27 @@ final class Derivatives {
     @FunctionalInterface
     interface Backward { Tensor[] apply(Saved c, Tensor g); }
 
-    record Rule(Saves saves, Backward backward) {}
+    /** Adds the gradient {@code g} of a one-input op into {@code buffer}, a contiguous tensor of the input's shape. */
+    @FunctionalInterface
+    interface AddInto { void apply(Saved c, Tensor g, Tensor buffer); }
 
-    private static Rule rule(Saves saves, Backward b) { return new Rule(saves, b); }
+    /** {@code addInto} is non-null for ops whose input gradient is zero outside the positions the output came from. */
+    record Rule(Saves saves, Backward backward, AddInto addInto) {}
+
+    private static Rule rule(Saves saves, Backward b) { return new Rule(saves, b, null); }
+
+    /**
+     * A rule whose input gradient is {@code g} added into zeros of the input's shape. The engine hands it its own
+     * accumulation buffer instead, so the many slices taken of one tensor (an RNN's per-step gates) add into one
+     * buffer rather than each building, and then summing, a zero tensor of the whole.
+     */
+    private static Rule addInto(Saves saves, AddInto into) {
+        return new Rule(saves, (c, g) -> {
+            Tensor full = Tensor.zeros(c.shape(0), g.dtype(), g.device());
+            into.apply(c, g, full);
+            return grads(full);
+        }, into);
+    }
 
     static Rule of(Op op) {
         return switch (op) {
@@ -92,12 +110,10 @@ final class Derivatives {
                 return grads(g.permute(inverse));
             });
             case EXPAND -> rule(Saves.NOTHING, (c, g) -> grads(g.sumToSize(c.shape(0))));
-            case SLICE -> rule(Saves.NOTHING, (c, g) -> {
+            case SLICE -> addInto(Saves.NOTHING, (c, g, full) -> {
                 int dim = c.attr(0);
                 long start = c.attr(1), step = c.attr(2);
-                Tensor full = Tensor.zeros(c.shape(0), g.dtype(), g.device());
-                full.slice(dim, start, start + g.size(dim) * step, step).copy_(g);
-                return grads(full);
+                full.slice(dim, start, start + g.size(dim) * step, step).add_(g);
             });
             case CAT -> rule(Saves.NOTHING, (c, g) -> {
                 int dim = c.attr(0);
@@ -110,16 +126,8 @@ final class Derivatives {
                 }
                 return out;
             });
-            case INDEX_SELECT -> rule(Saves.NOTHING, (c, g) -> {
-                Tensor full = Tensor.zeros(c.shape(0), g.dtype(), g.device());
-                full.backend().indexAdd(full, c.attr(0), c.attr(1), g.contiguous());
-                return grads(full);
-            });
-            case GATHER -> rule(Saves.NOTHING, (c, g) -> {
-                Tensor full = Tensor.zeros(c.shape(0), g.dtype(), g.device());
-                full.backend().scatter(full, c.attr(0), c.attr(1), g.contiguous(), true);
-                return grads(full);
-            });
+            case INDEX_SELECT -> addInto(Saves.NOTHING, (c, g, full) -> full.backend().indexAdd(full, c.attr(0), c.attr(1), g.contiguous()));
+            case GATHER -> addInto(Saves.NOTHING, (c, g, full) -> full.backend().scatter(full, c.attr(0), c.attr(1), g.contiguous(), true));
             case SCATTER -> rule(Saves.NOTHING, (c, g) -> {
                 int dim = c.attr(0);
                 Tensor idx = c.attr(1);
@@ -164,6 +172,23 @@ final class Derivatives {
                 Tensor full = Tensor.zeros(c.shape(0), g.dtype(), g.device());
                 full.backend().avgPool2dBackward(g.contiguous(), (Window2d) c.attr(0), full);
                 return grads(full);
+            });
+            // the fused cells save their pre-activation inputs and recompute the gates in the backward pass: the
+            // forward then writes nothing but h' and c' (inference and training run the same kernel), and the
+            // recomputation is a few transcendental functions per element in a pass that reads the gates anyway
+            case LSTM_CELL -> rule(Saves.INPUTS, (c, g) -> {
+                Tensor gradGates = Tensor.empty(c.shape(0), g.dtype(), g.device());
+                Tensor gradC = Tensor.empty(c.shape(2), g.dtype(), g.device());
+                g.backend().lstmCellBackward(c.in(0), c.in(1), c.in(2), g.contiguous(), gradGates, gradC);
+                // the gates enter as inputGates + hiddenGates: both get the same gradient
+                return grads(c.needsGrad(0) ? gradGates : null, c.needsGrad(1) ? gradGates : null, c.needsGrad(2) ? gradC : null);
+            });
+            case GRU_CELL -> rule(Saves.INPUTS, (c, g) -> {
+                Tensor gradInputGates = Tensor.empty(c.shape(0), g.dtype(), g.device());
+                Tensor gradHiddenGates = Tensor.empty(c.shape(1), g.dtype(), g.device());
+                Tensor gradH = Tensor.empty(c.shape(2), g.dtype(), g.device());
+                g.backend().gruCellBackward(c.in(0), c.in(1), c.in(2), g.contiguous(), gradInputGates, gradHiddenGates, gradH);
+                return grads(c.needsGrad(0) ? gradInputGates : null, c.needsGrad(1) ? gradHiddenGates : null, c.needsGrad(2) ? gradH : null);
             });
         };
     }
@@ -213,6 +238,8 @@ final class Derivatives {
             case CONV2D -> "ConvolutionBackward0";
             case MAX_POOL2D -> "MaxPool2DWithIndicesBackward0";
             case AVG_POOL2D -> "AvgPool2DBackward0";
+            case LSTM_CELL -> "ThnnFusedLstmCellBackward0";
+            case GRU_CELL -> "ThnnFusedGruCellBackward0";
         };
     }
 

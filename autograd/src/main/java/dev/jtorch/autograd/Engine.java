@@ -38,8 +38,8 @@ public final class Engine implements AutogradEngine {
         }
         Node start = Node.edgeFor(root);
         Map<Node, Integer> pending = countDependencies(start);
-        Map<Node, Tensor> grads = new IdentityHashMap<>();
-        grads.put(start, gradient.detach());
+        GradientBuffers grads = new GradientBuffers();
+        grads.add(start, gradient.detach());
         ArrayDeque<Node> ready = new ArrayDeque<>();
         ready.push(start);
         List<Node> visited = new ArrayList<>();
@@ -47,17 +47,22 @@ public final class Engine implements AutogradEngine {
             while (!ready.isEmpty()) {
                 Node node = ready.pop();
                 visited.add(node);
-                Tensor gOut = grads.remove(node);
+                Tensor gOut = grads.take(node);
                 Tensor[] gIn = null;
                 if (gOut != null) {
                     Tensor out = node.output == null ? null : node.output.get();
                     if (out != null && out.retainsGrad()) AccumulateGrad.accumulate(out, gOut);
-                    gIn = node.apply(gOut); // under the no-grad guard above: rules compute first-order gradients
+                    // under the no-grad guard above: rules compute first-order gradients
+                    if (node instanceof OpNode op && op.addsInto()) {
+                        if (node.next[0] != null) op.addInto(gOut, grads.ownedBuffer(node.next[0], op.inputShape(0), gOut));
+                    } else {
+                        gIn = node.apply(gOut);
+                    }
                 }
                 for (int i = 0; i < node.next.length; i++) {
                     Node nx = node.next[i];
                     if (nx == null) continue;
-                    if (gIn != null && gIn[i] != null) grads.merge(nx, gIn[i], Tensor::add);
+                    if (gIn != null && gIn[i] != null) grads.add(nx, gIn[i]);
                     // a node with no gradient still runs, to release the nodes below it
                     if (pending.merge(nx, -1, Integer::sum) == 0) ready.push(nx);
                 }

@@ -23,5 +23,12 @@ final class OpNode extends Node {
 
     @Override Tensor[] apply(Tensor gradOutput) { return rule.backward().apply(saved, gradOutput); }
 
+    /** Whether this op's input gradient can be added into a buffer the engine owns (see {@link Derivatives.AddInto}). */
+    boolean addsInto() { return rule.addInto() != null; }
+
+    void addInto(Tensor gradOutput, Tensor buffer) { rule.addInto().apply(saved, gradOutput, buffer); }
+
+    long[] inputShape(int i) { return saved.shape(i); }
+
     @Override void release() { saved.free(); }
 }

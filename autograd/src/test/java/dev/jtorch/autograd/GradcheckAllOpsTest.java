@@ -4,6 +4,7 @@ import dev.jtorch.tensor.DType;
 import dev.jtorch.tensor.GradFn;
 import dev.jtorch.tensor.Index;
 import dev.jtorch.tensor.Op;
+import dev.jtorch.tensor.Recurrent;
 import dev.jtorch.tensor.Tensor;
 import dev.jtorch.tensor.Window2d;
 import org.junit.jupiter.api.DynamicTest;
@@ -245,6 +246,18 @@ class GradcheckAllOpsTest {
         cs.add(c("avgPool2d 2x2", t -> t[0].avgPool2d(POOL_2X2), s(1, 2, 4, 4)));
         cs.add(c("avgPool2d 3x3 padded ceil count_include_pad", t -> t[0].avgPool2d(POOL_3X3_PAD_CEIL), s(1, 1, 5, 5)));
         cs.add(c("avgPool2d 3x3 padded ceil exclude pad", t -> t[0].avgPool2d(AVG_3X3_PAD_EXCL), s(1, 1, 5, 5)));
+        // ---- recurrent cells ----
+        cs.add(c("lstmCell", t -> Recurrent.lstmCell(t[0], t[1], t[2]), s(3, 8), s(3, 8), s(3, 2)));
+        cs.add(c("lstmCell h only, batch 1", t -> Recurrent.lstmCell(t[0], t[1], t[2]).select(0, 0), s(1, 12), s(1, 12), s(1, 3)));
+        cs.add(c("lstmCell c only, fed twice", t -> {
+            Tensor c1 = Recurrent.lstmCell(t[0], t[1], t[2]).select(0, 1);
+            return Recurrent.lstmCell(t[1], t[0], c1).select(0, 1);
+        }, s(2, 8), s(2, 8), s(2, 2)));
+        cs.add(c("gruCell", t -> Recurrent.gruCell(t[0], t[1], t[2]), s(3, 6), s(3, 6), s(3, 2)));
+        cs.add(c("gruCell batch 1, hidden fed back", t -> {
+            Tensor h1 = Recurrent.gruCell(t[0], t[1], t[2]);
+            return Recurrent.gruCell(t[1], t[0], h1);
+        }, s(1, 9), s(1, 9), s(1, 3)));
         return cs;
     }
 

@@ -13,13 +13,16 @@ import java.util.TreeMap;
  * Turns a JMH CSV result ({@code -rf csv}) into the Markdown tables of bench/RESULTS.md: for each family of
  * square-GEMM benchmarks ({@code SgemmBench}, {@code DgemmBench}, and peer classes named {@code <Peer>SgemmBench};
  * time per call), GFLOP/s = 2 n^3 / time for jtorch and each peer method,
- * the jtorch/peer ratio, and jtorch as a fraction of the FMA peak ({@code FmaPeakBench}, already in GFLOP/s).
+ * the jtorch/peer ratio, and jtorch as a fraction of the FMA peak ({@code FmaPeakBench}, already in GFLOP/s) at
+ * the same number of threads: a GEMM row's {@code threads} parameter against the FMA run on as many JMH threads.
  * Usage: {@code java -cp benchmarks.jar dev.jtorch.bench.Report result.csv}.
  */
 public final class Report {
     private Report() {}
 
-    record Row(String benchClass, String method, double score, double error, String unit, Map<String, String> params) {}
+    /** One CSV line; {@code jmhThreads} is JMH's own thread count (the FMA peak's), not a benchmark parameter. */
+    record Row(String benchClass, String method, int jmhThreads, double score, double error, String unit,
+               Map<String, String> params) {}
 
     public static void main(String[] args) throws IOException {
         if (args.length != 1) {
@@ -27,14 +30,17 @@ public final class Report {
             System.exit(2);
         }
         List<Row> rows = read(Path.of(args[0]));
-        double peak = 0;
+        // threads -> the best FMA rate measured on that many threads (the widest width the JIT maps wins)
+        Map<String, Double> peaks = new TreeMap<>();
         StringBuilder out = new StringBuilder();
         for (Row r : rows) {
             if (r.benchClass().endsWith("FmaPeakBench")) {
-                out.append(String.format(Locale.ROOT, "FMA peak (%s): %.1f ± %.1f GFLOP/s%n", r.method(), r.score(), r.error()));
-                peak = Math.max(peak, r.score());
+                out.append(String.format(Locale.ROOT, "FMA peak (%s, %d threads): %.1f ± %.1f GFLOP/s%n",
+                        r.method(), r.jmhThreads(), r.score(), r.error()));
+                peaks.merge(Integer.toString(r.jmhThreads()), r.score(), Math::max);
             }
         }
+        boolean withPeak = !peaks.isEmpty();
         // benchClass -> n/threads -> method -> GFLOP/s
         Map<String, Map<String, Map<String, Double>>> gemm = new TreeMap<>();
         for (Row r : rows) {
@@ -64,20 +70,24 @@ public final class Report {
                     .filter(m -> !m.equals("jtorch")).distinct().sorted().toList();
             out.append(String.format("%n%s (GFLOP/s)%n%n| n | threads | jtorch |", bench.getKey()));
             for (String p : peers) out.append(' ').append(p).append(" | jtorch/").append(p).append(" |");
-            if (peak > 0) out.append(" jtorch / FMA peak |");
+            if (withPeak) out.append(" jtorch / FMA peak |");
             out.append("\n|---:|---:|---:|");
             out.append("---:|---:|".repeat(peers.size()));
-            if (peak > 0) out.append("---:|");
+            if (withPeak) out.append("---:|");
             out.append('\n');
             for (var size : bench.getValue().entrySet()) {
                 Double ours = size.getValue().get("jtorch");
+                Double peak = peaks.get(size.getKey().substring(size.getKey().indexOf('|') + 1).strip());
                 out.append("| ").append(size.getKey().strip()).append(" | ").append(fmt(ours)).append(" |");
                 for (String p : peers) {
                     Double theirs = size.getValue().get(p);
                     out.append(' ').append(fmt(theirs)).append(" | ")
                        .append(ours == null || theirs == null ? "-" : String.format(Locale.ROOT, "%.2fx", ours / theirs)).append(" |");
                 }
-                if (peak > 0) out.append(' ').append(ours == null ? "-" : String.format(Locale.ROOT, "%.0f%%", 100 * ours / peak)).append(" |");
+                if (withPeak) {
+                    out.append(' ').append(ours == null || peak == null ? "-" : String.format(Locale.ROOT, "%.0f%%", 100 * ours / peak))
+                       .append(" |");
+                }
                 out.append('\n');
             }
         }
@@ -102,6 +112,7 @@ public final class Report {
                 }
             }
             rows.add(new Row(benchmark.substring(0, dot), benchmark.substring(dot + 1),
+                    Integer.parseInt(cells.get(header.indexOf("Threads"))),
                     Double.parseDouble(cells.get(header.indexOf("Score"))),
                     parseOrNaN(cells.get(header.indexOf("Score Error (99.9%)"))),
                     cells.get(header.indexOf("Unit")), params));

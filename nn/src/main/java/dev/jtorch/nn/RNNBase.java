@@ -10,7 +10,7 @@ import java.util.List;
  * ({@code weight_ih_l{k}[_reverse]} [gates*H, in], {@code weight_hh_l{k}} [gates*H, H], {@code bias_ih_l{k}},
  * {@code bias_hh_l{k}}, registered in PyTorch's order), the checks on inputs and states, and the loop over
  * layers, directions and time steps. Each layer projects the input of all steps in one matmul, then runs
- * one matmul and the gate non-linearities per step; autograd records it all.
+ * one matmul and the fused gate non-linearities ({@link RnnEquations}) per step; autograd records it all.
  */
 public abstract class RNNBase extends Module {
     private static final System.Logger LOG = System.getLogger(RNNBase.class.getName());
@@ -186,12 +186,17 @@ public abstract class RNNBase extends Module {
     /** One layer in one direction; fills {@code outputs[t]} and returns the final state. */
     private RnnEquations.State runDirection(Tensor input, String suffix, boolean reverse, RnnEquations.State state, Tensor[] running, Tensor[] outputs) {
         int steps = (int) input.size(0), batch = (int) input.size(1);
-        Tensor gatesAll = F.linear(PackedSequences.flatRows(input), param("weight_ih" + suffix), param("bias_ih" + suffix))
+        Tensor biasIh = param("bias_ih" + suffix), biasHh = param("bias_hh" + suffix);
+        // LSTM only ever uses b_ih + b_hh: folded into the projection of all steps, one add instead of one per step
+        boolean foldBiasHh = mode == RnnMode.LSTM && biasHh != null;
+        Tensor gatesAll = F.linear(PackedSequences.flatRows(input), param("weight_ih" + suffix), foldBiasHh ? biasIh.add(biasHh) : biasIh)
                 .reshape(steps, batch, (long) mode.gates * hiddenSize);
-        Tensor weightHhT = param("weight_hh" + suffix).t(), biasHh = param("bias_hh" + suffix);
+        // W_hh^T laid out once per call: every step's h @ W_hh^T then streams its rows with unit stride (an axpy per
+        // element of h, no horizontal sums), where the transposed view made each output a dot product
+        Tensor weightHhT = param("weight_hh" + suffix).t().contiguous(), stepBiasHh = foldBiasHh ? null : biasHh;
         for (int s = 0; s < steps; s++) {
             int t = reverse ? steps - 1 - s : s;
-            RnnEquations.State next = RnnEquations.step(mode, gatesAll.select(0, t), state, weightHhT, biasHh);
+            RnnEquations.State next = RnnEquations.step(mode, gatesAll.select(0, t), state, weightHhT, stepBiasHh);
             if (running == null) {
                 state = next;
                 outputs[t] = next.h();

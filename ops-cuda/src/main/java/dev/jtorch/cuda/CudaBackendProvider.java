@@ -3,14 +3,14 @@ package dev.jtorch.cuda;
 import dev.jtorch.tensor.Backend;
 import dev.jtorch.tensor.BackendProvider;
 import dev.jtorch.tensor.Device;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * The CUDA device kind's entry point, found through {@code META-INF/services}. It answers without throwing:
  * when the runtime, a GPU or a library is missing, {@link #isAvailable()} is false and
- * {@link #unavailableReason()} says in one line what was looked for and where.
- *
- * <p>The CUDA backend's ops are not written yet, so even with a GPU and every library present the kind is
- * reported unavailable, with that as the reason, rather than handing out a backend that cannot compute.
+ * {@link #unavailableReason()} says in one line what was looked for and where. Otherwise it hands out one
+ * {@link CudaBackend} per GPU.
  */
 public final class CudaBackendProvider implements BackendProvider {
     /** Probed on first question, once per process: loading libraries and waking the driver is slow. */
@@ -18,23 +18,23 @@ public final class CudaBackendProvider implements BackendProvider {
         static final CudaProbe.Result RESULT = CudaProbe.probe();
     }
 
+    private static final Map<Integer, CudaBackend> BACKENDS = new ConcurrentHashMap<>();
+
     @Override public Device.Kind kind() { return Device.Kind.CUDA; }
 
-    @Override public boolean isAvailable() { return reason() == null; }
+    @Override public boolean isAvailable() { return Probe.RESULT.found(); }
 
     @Override public String unavailableReason() {
-        String reason = reason();
-        return reason == null ? Device.Kind.CUDA + " backend available" : reason;
+        CudaProbe.Result result = Probe.RESULT;
+        return result.found() ? Device.Kind.CUDA + " backend available (" + result.deviceCount() + " GPU(s))" : result.missing();
     }
 
     @Override public Backend backend(Device device) {
-        String reason = reason();
-        throw new IllegalStateException(reason != null ? reason : "CUDA backend for " + device + " not implemented");
-    }
-
-    private static String reason() {
         CudaProbe.Result result = Probe.RESULT;
-        if (!result.found()) return result.missing();
-        return "CUDA backend ops are not implemented yet (found " + result.deviceCount() + " GPU(s), the runtime and every library)";
+        if (!result.found()) throw new IllegalStateException(result.missing());
+        if (device.index() >= result.deviceCount()) {
+            throw new IllegalArgumentException("no device " + device + ": CUDA found " + result.deviceCount() + " GPU(s)");
+        }
+        return BACKENDS.computeIfAbsent(device.index(), i -> new CudaBackend(CudaDevice.of(i)));
     }
 }

@@ -12,9 +12,11 @@ import java.util.List;
 
 /** Whether this machine can run the CUDA backend: the runtime, a GPU that answers, and the libraries the backend calls. */
 final class CudaProbe {
-    /** What the backend calls besides the runtime, in the order their absence is reported. */
-    static final List<NativeLibrary> LIBRARIES = List.of(NativeLibrary.CUBLAS, NativeLibrary.CUDNN_GRAPH,
-            NativeLibrary.CUDNN_OPS, NativeLibrary.CUDNN_CNN, NativeLibrary.CUDNN_ADV, NativeLibrary.NVRTC, NativeLibrary.CUDA_DRIVER);
+    /**
+     * What the backend calls besides the runtime, in the order their absence is reported. cuDNN is not among
+     * them: convolution goes through im2col + cuBLAS until the cuDNN paths exist.
+     */
+    static final List<NativeLibrary> LIBRARIES = List.of(NativeLibrary.CUBLAS, NativeLibrary.NVRTC, NativeLibrary.CUDA_DRIVER);
 
     /** The result: the GPU count, or why there is no usable GPU. */
     record Result(int deviceCount, String missing) {

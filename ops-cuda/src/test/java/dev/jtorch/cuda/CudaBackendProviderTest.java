@@ -10,6 +10,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeFalse;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 class CudaBackendProviderTest {
     @Test void registeredAsTheCudaProvider() {
@@ -19,16 +21,25 @@ class CudaBackendProviderTest {
         assertTrue(providers.getFirst() instanceof CudaBackendProvider);
     }
 
-    /** Until the CUDA ops exist the kind is unavailable everywhere, with a one-line reason and no exception. */
+    /** Without a GPU the kind is unavailable, with a one-line reason and no exception at the question. */
     @Test void unavailableWithOneLineReason() {
         var provider = new CudaBackendProvider();
-        assertFalse(provider.isAvailable());
+        assumeFalse(provider.isAvailable(), "a GPU answers here: CudaBackendTest covers this machine");
         String reason = provider.unavailableReason();
         assertFalse(reason.isBlank());
         assertFalse(reason.contains("\n"), reason);
         assertEquals(reason, Backends.unavailableReason(Device.Kind.CUDA));
         var thrown = assertThrows(IllegalStateException.class, () -> provider.backend(Device.CUDA));
         assertEquals(reason, thrown.getMessage());
+    }
+
+    @Test void handsOutOneBackendPerGpu() {
+        var provider = new CudaBackendProvider();
+        assumeTrue(provider.isAvailable(), provider::unavailableReason);
+        var backend = provider.backend(Device.CUDA);
+        assertTrue(backend instanceof CudaBackend);
+        assertEquals(Device.CUDA, backend.device());
+        assertTrue(backend == provider.backend(Device.cuda(0)), "one backend per device");
     }
 
     @Test void probeNamesWhatIsMissing() {
@@ -43,7 +54,7 @@ class CudaBackendProviderTest {
     }
 
     @Test void kernelSourcesShipInTheJar() {
-        for (String kernel : new String[] {"elementwise.cu", "reduce.cu"}) {
+        for (String kernel : new String[] {"elementwise.cu", "reduce.cu", "index.cu", "random.cu", "window.cu", "matmul.cu", "common.cuh"}) {
             assertTrue(CudaBackendProvider.class.getResource("/dev/jtorch/cuda/kernels/" + kernel) != null, kernel);
         }
     }

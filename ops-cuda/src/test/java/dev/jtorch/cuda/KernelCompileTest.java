@@ -1,5 +1,7 @@
 package dev.jtorch.cuda;
 
+import dev.jtorch.bindings.NativeLibraries;
+import dev.jtorch.bindings.NativeLibrary;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -17,53 +19,79 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /**
- * Compiles {@code kernels/*.cu} with {@code nvcc} for sm_90 (H100), to PTX and to cubin, where nvcc is
- * installed; skipped with the places looked in otherwise. Needs no GPU.
+ * Every kernel file compiles for sm_90 (H100) with nvcc and with NVRTC (what the backend does at run
+ * time), and every entry point the backend looks up through {@link Kernel} exists in its file. Needs no GPU;
+ * each half is skipped, with the places looked in, where its compiler is missing.
  */
 class KernelCompileTest {
-    /** Compiled from the copies the jar ships (what NVRTC compiles at run time), so any working directory works. */
-    private static final String KERNELS = "/dev/jtorch/cuda/kernels/";
     private static final Path OUT = Path.of(System.getProperty("java.io.tmpdir"), "jtorch-kernel-compile-test");
 
-    @Test void compilesToPtxWithEveryEntryPoint() throws Exception {
+    @Test void nvccCompilesEveryFileWithEveryEntryPoint() throws Exception {
         Path nvcc = nvcc();
-        String ptx = Files.readString(compile(nvcc, "elementwise.cu", "-ptx", "elementwise.ptx"));
-        for (String entry : List.of("add_f32", "mul_f32", "relu_f32", "fill_f32")) {
-            assertTrue(ptx.contains(".entry " + entry + "("), () -> entry + " missing from PTX");
-        }
-        assertTrue(ptx.contains(".target sm_90"), "PTX for sm_90");
-        assertTrue(Files.readString(compile(nvcc, "reduce.cu", "-ptx", "reduce.ptx")).contains(".entry sum_f32("));
-    }
-
-    @Test void compilesToCubin() throws Exception {
-        Path nvcc = nvcc();
-        for (String kernel : List.of("elementwise", "reduce")) {
-            byte[] cubin = Files.readAllBytes(compile(nvcc, kernel + ".cu", "-cubin", kernel + ".cubin"));
-            assertTrue(cubin.length > 64, kernel);
-            assertArrayEquals(new byte[] {0x7f, 'E', 'L', 'F'}, java.util.Arrays.copyOf(cubin, 4), kernel + " is an ELF image");
+        for (String file : KernelSources.FILES) {
+            String ptx = Files.readString(compile(nvcc, file, "-ptx", file + ".ptx"));
+            assertTrue(ptx.contains(".target sm_90"), file + ": PTX for sm_90");
+            assertEntryPoints(file, ptx);
         }
     }
 
-    private static Path compile(Path nvcc, String source, String mode, String output) throws IOException, InterruptedException {
+    @Test void nvccCompilesEveryFileToCubin() throws Exception {
+        Path nvcc = nvcc();
+        for (String file : KernelSources.FILES) {
+            byte[] cubin = Files.readAllBytes(compile(nvcc, file, "-cubin", file + ".cubin"));
+            assertArrayEquals(new byte[] {0x7f, 'E', 'L', 'F'}, java.util.Arrays.copyOf(cubin, 4), file + " is an ELF image");
+        }
+    }
+
+    /** What CudaDevice does on a GPU: CUBIN for the device's architecture, and the PTX fallback. */
+    @Test void nvrtcCompilesEveryFileAsTheBackendDoes() {
+        var reason = NativeLibraries.unavailableReason(NativeLibrary.NVRTC);
+        assumeTrue(reason.isEmpty(), () -> "skipped: " + reason.orElse(""));
+        for (String file : KernelSources.FILES) {
+            NvrtcCompiler.Image cubin = NvrtcCompiler.compile(file, 9, 0);
+            assertTrue(cubin.cubin(), file + ": sm_90 SASS available from this NVRTC");
+            assertArrayEquals(new byte[] {0x7f, 'E', 'L', 'F'}, java.util.Arrays.copyOf(cubin.bytes(), 4), file);
+            NvrtcCompiler.Image ptx = NvrtcCompiler.compile(file, "--gpu-architecture=compute_90", false);
+            assertEntryPoints(file, new String(ptx.bytes(), StandardCharsets.UTF_8));
+        }
+    }
+
+    @Test void everyKernelNamesAShippedFile() {
+        for (Kernel k : Kernel.values()) assertTrue(KernelSources.FILES.contains(k.file), k + " in " + k.file);
+        assertTrue(KernelSources.header().contains("struct Strided"));
+    }
+
+    private static void assertEntryPoints(String file, String ptx) {
+        for (Kernel k : Kernel.values()) {
+            if (!k.file.equals(file)) continue;
+            for (String name : k.allNames()) {
+                assertTrue(ptx.contains(".entry " + name + "("), () -> name + " missing from " + file + ".cu");
+            }
+        }
+    }
+
+    private static Path compile(Path nvcc, String file, String mode, String output) throws IOException, InterruptedException {
         Files.createDirectories(OUT);
         Path out = OUT.resolve(output);
         Files.deleteIfExists(out);
-        Path src = OUT.resolve(source);
-        try (var in = KernelCompileTest.class.getResourceAsStream(KERNELS + source)) {
-            assertTrue(in != null, () -> "kernel source " + KERNELS + source + " is not on the class path");
-            Files.write(src, in.readAllBytes());
-        }
-        List<String> command = new ArrayList<>(List.of(nvcc.toString(), "-arch=sm_90", mode, "-o", out.toString(), src.toString()));
+        Files.writeString(OUT.resolve(KernelSources.HEADER), KernelSources.header());
+        Path src = OUT.resolve(file + ".cu");
+        Files.writeString(src, KernelSources.source(file));
+        List<String> command = List.of(nvcc.toString(), "-arch=sm_90", "-I" + OUT, mode, "-o", out.toString(), src.toString());
+        return run(command, out);
+    }
+
+    static Path run(List<String> command, Path out) throws IOException, InterruptedException {
         Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
         String log = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        assertTrue(process.waitFor(120, TimeUnit.SECONDS), "nvcc timed out");
+        assertTrue(process.waitFor(300, TimeUnit.SECONDS), "timed out: " + command);
         assertEquals(0, process.exitValue(), () -> String.join(" ", command) + " failed:\n" + log);
         assertTrue(Files.size(out) > 0, "no output from " + String.join(" ", command));
         return out;
     }
 
     /** nvcc from {@code PATH}, {@code CUDA_HOME} or the toolkit's default folder; the test is skipped without one. */
-    private static Path nvcc() {
+    static Path nvcc() {
         List<Path> candidates = new ArrayList<>();
         String path = System.getenv("PATH");
         if (path != null) Stream.of(path.split(java.io.File.pathSeparator)).map(d -> Path.of(d, "nvcc")).forEach(candidates::add);

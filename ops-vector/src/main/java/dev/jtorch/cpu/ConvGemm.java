@@ -20,6 +20,9 @@ final class ConvGemm {
     /** Products this kernel is meant for: few rows of C and a short reduction, so a B block stays in L1. */
     static boolean suits(int m, int k) { return m <= 16 && k <= 512 || k <= 16; }
 
+    /** n rounded up to whole vectors: a row length at which {@link #multiply} runs no scalar tail. */
+    static int wholeVectors(int n) { return Math.ceilDiv(n, V) * V; }
+
     /**
      * {@code c[ci + i*ldc + j] = bias[zi + i] + sum_p a[ai + i*aRow + p*aCol] * b[bi + p*ldb + j]}; bias may be null.
      */

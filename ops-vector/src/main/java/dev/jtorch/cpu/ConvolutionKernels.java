@@ -16,12 +16,19 @@ import static dev.jtorch.cpu.ElementAccess.segment;
  *   <li><b>one pixel per sample</b> (P == 1, as LeNet's last conv or a classifier written as a conv): every sample
  *       in one GEMM with the batch as M, instead of N matrix-vector products; when the window covers the input
  *       exactly, the input rows are cols as they are;
- *   <li><b>direct</b> at stride 1 with few output channels (LeNet): {@link DirectConv}, no im2col;
+ *   <li><b>output channels in the lanes</b> with few output channels where that fills vectors better than output
+ *       rows do (LeNet conv2's 16 channels against 10-wide rows), any stride: {@link ChannelVectorConv}, no im2col;
+ *       it also takes the weight gradient of the other shapes with few output channels;
+ *   <li><b>direct</b> at stride 1 with few output channels (LeNet conv1): {@link DirectConv}, no im2col, and its
+ *       adjoint {@link DirectWeightGrad} for the weight gradient;
  *   <li>otherwise <b>im2col of one sample</b> into a per-thread buffer, then the GEMM, whose epilogue adds the bias
- *       while each tile is in cache. Samples are split over threads while one sample's GEMM is too small to split well.
+ *       while each tile is in cache. Samples are split over threads while one sample's GEMM is too small to split well;
+ *       narrow outputs (ResNet's 7x7) put a chunk of samples side by side in one GEMM instead
+ *       ({@link #samplesSideBySide}), forward and input gradient.
  * </ul>
  * The weight gradient sums over samples: a chunk of samples is unfolded side by side so that one GEMM's K runs over
- * (sample, pixel) instead of N thin GEMMs; chunks bound the buffer and accumulate with beta = 1.
+ * (sample, pixel) instead of N thin GEMMs; chunks bound the buffer and accumulate with beta = 1. With many channels
+ * and wide outputs the unfold is pixel-major ({@link PixelMajorColumns}), so the GEMM packs it by rows.
  */
 final class ConvolutionKernels {
     private ConvolutionKernels() {}
@@ -30,16 +37,28 @@ final class ConvolutionKernels {
     static final long SAMPLE_PARALLEL_MAX_WORK = 8L << 20;
     /** Columns of the weight gradient's side-by-side unfold: at most this many floats (16 MiB) at once. */
     static final long WEIGHT_GRAD_CHUNK_FLOATS = 4L << 20;
+    /** Columns (samples x pixels) one side-by-side product aims for: enough that a tile's padding and the weight's packing amortise. */
+    static final int SIDE_BY_SIDE_COLUMNS = 1024;
 
     private static final ThreadLocal<float[]> COLUMNS = ThreadBuffers.floats();
     private static final ThreadLocal<float[]> ROWS = ThreadBuffers.floats();
     private static final ThreadLocal<float[]> PARTIALS = ThreadBuffers.floats();
+    private static final ThreadLocal<float[]> WEIGHTS = ThreadBuffers.floats();
+    private static final ThreadLocal<float[]> BIASES = ThreadBuffers.floats();
+    private static final ThreadLocal<float[]> GRADIENT_TILES = ThreadBuffers.floats();
+    private static final ThreadLocal<float[]> PADDED_COLUMNS = ThreadBuffers.floats();
+    private static final ThreadLocal<float[]> TAP_MAJOR = ThreadBuffers.floats();
 
     /** The GEMM view of one convolution: sizes per group. */
     record Shape(int n, int c, int h, int w, int o, int groups, Window2d win) {
         static Shape of(Tensor input, Tensor weight, Window2d win, int groups) {
-            long[] s = input.shape();
-            return new Shape((int) s[0], (int) s[1], (int) s[2], (int) s[3], (int) weight.size(0), groups, win);
+            return new Shape((int) input.size(0), (int) input.size(1), (int) input.size(2), (int) input.size(3), (int) weight.size(0), groups, win);
+        }
+
+        /** True when {@link #of} would give this shape (Window2d is a record: equal windows are equal geometry). */
+        boolean is(Tensor input, Tensor weight, Window2d win, int groups) {
+            return n == input.size(0) && c == input.size(1) && h == input.size(2) && w == input.size(3)
+                    && o == weight.size(0) && this.groups == groups && this.win.equals(win);
         }
         int channelsPerGroup() { return c / groups; }
         int outPerGroup() { return o / groups; }
@@ -58,48 +77,173 @@ final class ConvolutionKernels {
                     && (h == 1 || win.dilationH() == 1) && (w == 1 || win.dilationW() == 1);
         }
 
+        /** The element offset of the input planes of (sample, group). */
+        long inputOffset(long offset, int sample, int group) {
+            return offset + ((long) sample * c + (long) group * channelsPerGroup()) * inPlane();
+        }
+
         Unfold.Planes inputOf(MemorySegment data, long offset, int sample, int group) {
             return new Unfold.Planes(data, offset + ((long) sample * c + (long) group * channelsPerGroup()) * inPlane(), channelsPerGroup(), h, w);
         }
     }
 
-    static boolean handles(Tensor... ts) {
-        for (Tensor t : ts) if (t != null && (t.dtype() != dev.jtorch.tensor.DType.FLOAT32 || !t.isContiguous())) return false;
-        return true;
+    /**
+     * Whether these kernels compute a call: every operand float32 and contiguous; null (an absent bias) passes.
+     * Fixed arity, not varargs: the array would be garbage on every batch-1 inference call.
+     */
+    static boolean handles(Tensor a, Tensor b, Tensor c, Tensor d) {
+        return handles(a) && handles(b) && handles(c) && handles(d);
+    }
+
+    static boolean handles(Tensor a, Tensor b, Tensor c) {
+        return handles(a) && handles(b) && handles(c);
+    }
+
+    private static boolean handles(Tensor t) {
+        return t == null || (t.dtype() == dev.jtorch.tensor.DType.FLOAT32 && t.isContiguous());
     }
 
     // ---------------------------------------------------------------------------------------------------------
     // forward
 
     static void forward(Tensor input, Tensor weight, Tensor bias, Window2d win, int groups, Tensor out) {
-        Shape s = Shape.of(input, weight, win, groups);
+        ForwardCall call = FORWARD.get();
+        Shape s = call.shapeOf(input, weight, win, groups);
         if (s.n() == 0 || s.o() == 0) return;
         MemorySegment x = segment(input), k = segment(weight), y = segment(out), b = bias == null ? null : segment(bias);
         long xOff = input.storageOffset(), kOff = weight.storageOffset(), yOff = out.storageOffset(), bOff = bias == null ? 0 : bias.storageOffset();
-        int og = s.outPerGroup(), patch = s.patch(), pixels = s.pixels();
-        if (pixels == 1) {
+        if (s.pixels() == 1) {
             forwardOnePixel(s, x, xOff, k, kOff, b, bOff, y, yOff);
             return;
         }
-        boolean direct = DirectConv.suits(win, og), small = !direct && ConvGemm.suits(og, patch);
-        // heap copies of the weights only for the array kernels (a ResNet layer4 weight is 9 MiB)
-        float[] kArr = direct || small ? toArray(k, kOff, weight.numel()) : null;
-        float[] bArr = (direct || small) && b != null ? toArray(b, bOff, s.o()) : null;
-        forEachSample(s, (sample, cols) -> {
-            for (int g = 0; g < groups; g++) {
+        call.prepare(x, xOff, k, kOff, weight.numel(), b, bOff, y, yOff);
+        int chunk = call.gemm() ? samplesSideBySide(s) : 1;
+        if (chunk > 1) forwardSideBySide(s, chunk, x, xOff, k, kOff, b, bOff, y, yOff);
+        else forEachSample(s, call);
+    }
+
+    /**
+     * Samples whose columns sit side by side in one product, or 1. A narrow output (ResNet's 7x7 = 49 pixels) makes
+     * per-sample products thin: each packs the whole weight again for only P columns and pads P to whole tiles;
+     * side by side, the weight is packed once per chunk and only the chunk's last tile is partial.
+     */
+    static int samplesSideBySide(Shape s) {
+        int pixels = s.pixels();
+        if (s.n() < 2 || pixels > SIDE_BY_SIDE_COLUMNS / 2) return 1;
+        long byColumns = SIDE_BY_SIDE_COLUMNS / pixels, byBuffer = WEIGHT_GRAD_CHUNK_FLOATS / ((long) s.patch() * pixels);
+        return (int) Math.max(1, Math.min(s.n(), Math.min(byColumns, byBuffer)));
+    }
+
+    /**
+     * out[n, g] for a chunk of samples at a time: cols (K x chunk*P, sample i in columns [i*P, (i+1)*P)) unfolded in
+     * parallel, one GEMM (threaded inside) with the bias fused, then each sample's O/g x P block copied to its place.
+     */
+    private static void forwardSideBySide(Shape s, int chunk, MemorySegment x, long xOff, MemorySegment k, long kOff,
+                                          MemorySegment b, long bOff, MemorySegment y, long yOff) {
+        int og = s.outPerGroup(), patch = s.patch(), pixels = s.pixels();
+        for (int first = 0; first < s.n(); first += chunk) {
+            int samples = Math.min(chunk, s.n() - first), width = samples * pixels;
+            for (int g = 0; g < s.groups(); g++) {
+                float[] cols = ThreadBuffers.atLeast(COLUMNS, (long) patch * width), rows = ThreadBuffers.atLeast(ROWS, (long) og * width);
+                unfoldSideBySide(s, x, xOff, first, samples, g, cols);
+                Epilogue bias1 = b == null ? Epilogue.NONE : Epilogue.biasPerRow(b, bOff + (long) g * og, Activation.NONE);
+                Sgemm.gemm(og, width, patch, 1f, k, kOff + (long) g * og * patch, patch, 1,
+                        MemorySegment.ofArray(cols), 0, width, 1, 0f, MemorySegment.ofArray(rows), 0, width, bias1);
+                for (int i = 0; i < samples; i++) {
+                    for (int o = 0; o < og; o++) {
+                        long to = yOff + ((long) (first + i) * s.o() + (long) g * og + o) * pixels;
+                        MemorySegment.copy(rows, o * width + i * pixels, y, ElementAccess.F32, to * Float.BYTES, pixels);
+                    }
+                }
+            }
+        }
+    }
+
+    /** cols (K x samples*P) = the columns of samples [first, first+samples) of group g side by side, in parallel. */
+    private static void unfoldSideBySide(Shape s, MemorySegment x, long xOff, int first, int samples, int g, float[] cols) {
+        int pixels = s.pixels(), width = samples * pixels;
+        IntraOpPool.parallelFor(samples, 1, (i0, i1) -> {
+            for (int i = (int) i0; i < i1; i++) {
+                if (s.pointwise()) {
+                    long from = s.inputOffset(xOff, first + i, g);
+                    for (int row = 0; row < s.patch(); row++) {
+                        MemorySegment.copy(x, ElementAccess.F32, (from + (long) row * pixels) * Float.BYTES, cols, row * width + i * pixels, pixels);
+                    }
+                } else {
+                    Unfold.im2col(s.inputOf(x, xOff, first + i, g), s.win(), cols, i * pixels, width);
+                }
+            }
+        });
+    }
+
+    /**
+     * One forward call's operands and per-shape choices, reused by its thread so that a call allocates nothing in
+     * steady state (batch-1 inference): it is the body the samples run, in parallel or on this thread alone.
+     * Workers only read it, and only while the call that filled it runs.
+     */
+    private static final class ForwardCall implements SampleBody {
+        Shape s;
+        /** The shapes of recent calls: a network alternates a few convolution shapes call after call. */
+        private final Shape[] recent = new Shape[8];
+        private int nextRecent;
+        MemorySegment x, k, y, b;
+        long xOff, kOff, yOff, bOff;
+        boolean channels, direct, small;
+        float[] kArr, bArr, packed;
+        int packedSize;
+
+        /** The shape of this call; a recent call's when it is the same, so that a network's forward allocates none. */
+        Shape shapeOf(Tensor input, Tensor weight, Window2d win, int groups) {
+            for (Shape r : recent) {
+                if (r != null && r.is(input, weight, win, groups)) return s = r;
+            }
+            s = Shape.of(input, weight, win, groups);
+            recent[nextRecent] = s;
+            nextRecent = (nextRecent + 1) % recent.length;
+            return s;
+        }
+
+        void prepare(MemorySegment x, long xOff, MemorySegment k, long kOff, long weights, MemorySegment b, long bOff,
+                     MemorySegment y, long yOff) {
+            this.x = x; this.xOff = xOff; this.k = k; this.kOff = kOff; this.b = b; this.bOff = bOff; this.y = y; this.yOff = yOff;
+            int og = s.outPerGroup(), patch = s.patch();
+            channels = ChannelVectorConv.suits(s.win(), og, patch);
+            direct = !channels && DirectConv.suits(s.win(), og);
+            small = !channels && !direct && ConvGemm.suits(og, patch);
+            // heap copies of the weights only for the array kernels (a ResNet layer4 weight is 9 MiB)
+            kArr = direct || small ? toArray(k, kOff, weights, WEIGHTS) : null;
+            bArr = (channels || direct || small) && b != null ? toArray(b, bOff, s.o(), BIASES) : null;
+            packedSize = channels ? ChannelVectorConv.packedSize(og, patch) : 0;
+            packed = channels ? ThreadBuffers.atLeast(WEIGHTS, (long) s.groups() * packedSize) : null;
+            for (int g = 0; channels && g < s.groups(); g++) {
+                ChannelVectorConv.packWeights(k, kOff + (long) g * og * patch, og, patch, packed, g * packedSize);
+            }
+        }
+
+        /** The per-sample product goes through Sgemm (im2col or pointwise), not an array kernel. */
+        boolean gemm() { return !channels && !direct && !small; }
+
+        @Override
+        public void run(int sample, float[] cols) {
+            int og = s.outPerGroup(), patch = s.patch(), pixels = s.pixels();
+            Window2d win = s.win();
+            for (int g = 0; g < s.groups(); g++) {
                 long yAt = yOff + ((long) sample * s.o() + (long) g * og) * pixels;
-                if (direct) {
+                long xAt = s.inputOffset(xOff, sample, g);
+                if (channels || direct) {
                     float[] rows = ThreadBuffers.atLeast(ROWS, (long) og * pixels);
-                    DirectConv.forward(x, s.inputOf(x, xOff, sample, g).offset(), s.channelsPerGroup(), s.h(), s.w(), win,
-                            kArr, g * og * patch, bArr, g * og, og, rows);
+                    if (channels) {
+                        ChannelVectorConv.forward(x, xAt, s.channelsPerGroup(), s.h(), s.w(), win, packed, g * packedSize, og, bArr, g * og, rows);
+                    } else {
+                        DirectConv.forward(x, xAt, s.channelsPerGroup(), s.h(), s.w(), win, kArr, g * og * patch, bArr, g * og, og, rows);
+                    }
                     MemorySegment.copy(rows, 0, y, ElementAccess.F32, yAt * Float.BYTES, og * pixels);
                     continue;
                 }
                 if (small) {
                     // unpacked small-channel product on heap arrays, one bulk copy out
-                    Unfold.Planes planes = s.inputOf(x, xOff, sample, g);
-                    if (s.pointwise()) MemorySegment.copy(x, ElementAccess.F32, planes.offset() * Float.BYTES, cols, 0, patch * pixels);
-                    else Unfold.im2col(planes, win, cols, 0, pixels);
+                    if (s.pointwise()) MemorySegment.copy(x, ElementAccess.F32, xAt * Float.BYTES, cols, 0, patch * pixels);
+                    else Unfold.im2col(s.inputOf(x, xOff, sample, g), win, cols, 0, pixels);
                     float[] rows = ThreadBuffers.atLeast(ROWS, (long) og * pixels);
                     ConvGemm.multiply(og, pixels, patch, kArr, g * og * patch, patch, 1, cols, 0, pixels,
                             bArr, g * og, rows, 0, pixels);
@@ -110,7 +254,7 @@ final class ConvolutionKernels {
                 long srcOff;
                 if (s.pointwise()) {
                     src = x;
-                    srcOff = s.inputOf(x, xOff, sample, g).offset();
+                    srcOff = xAt;
                 } else {
                     Unfold.im2col(s.inputOf(x, xOff, sample, g), win, cols, 0, pixels);
                     src = MemorySegment.ofArray(cols);
@@ -120,8 +264,10 @@ final class ConvolutionKernels {
                 Sgemm.gemm(og, pixels, patch, 1f, k, kOff + (long) g * og * patch, patch, 1,
                         src, srcOff, pixels, 1, 0f, y, yAt, pixels, bias1);
             }
-        });
+        }
     }
+
+    private static final ThreadLocal<ForwardCall> FORWARD = ThreadLocal.withInitial(ForwardCall::new);
 
     /** out[:, g] (N x O/g) = cols (N x K) @ W[g]^T, every sample in one GEMM. */
     private static void forwardOnePixel(Shape s, MemorySegment x, long xOff, MemorySegment k, long kOff,
@@ -160,6 +306,11 @@ final class ConvolutionKernels {
             ElementwiseKernels.fill(gradIn, 0);
             return;
         }
+        int chunk = pixels == 1 || ConvGemm.suits(patch, og) ? 1 : samplesSideBySide(s);
+        if (chunk > 1) {
+            backwardInputSideBySide(s, chunk, dy, dyOff, k, kOff, dx, dxOff);
+            return;
+        }
         if (s.pointwise()) {
             // dx[n,g] (C/g x HW) = W[g]^T @ dy[n,g]: written whole, nothing to zero or fold
             forEachSample(s, (sample, cols) -> {
@@ -187,22 +338,64 @@ final class ConvolutionKernels {
             return;
         }
         boolean small = ConvGemm.suits(patch, og);
-        float[] kArr = small ? toArray(k, kOff, weight.numel()) : null;
+        float[] kArr = small ? toArray(k, kOff, weight.numel(), WEIGHTS) : null;
         forEachSample(s, (sample, cols) -> {
             MemorySegment colSeg = MemorySegment.ofArray(cols);
             for (int g = 0; g < groups; g++) {
                 long dyAt = dyOff + ((long) sample * s.o() + (long) g * og) * pixels;
                 if (small) {
-                    // cols = W[g]^T @ dy[n,g] on heap arrays: dy's block is contiguous, one bulk copy in
-                    float[] rows = ThreadBuffers.atLeast(ROWS, (long) og * pixels);
-                    MemorySegment.copy(dy, ElementAccess.F32, dyAt * Float.BYTES, rows, 0, og * pixels);
-                    ConvGemm.multiply(patch, pixels, og, kArr, g * og * patch, 1, patch, rows, 0, pixels, null, 0, cols, 0, pixels);
-                } else {
-                    Sgemm.gemm(patch, pixels, og, 1f, k, kOff + (long) g * og * patch, 1, patch, dy, dyAt, pixels, 1, 0f, colSeg, 0, pixels);
+                    // cols = W[g]^T @ dy[n,g] on heap arrays, rows padded with zero columns to whole vectors: a
+                    // scalar tail (4 of LeNet conv2's 100 pixels) would cost a quarter of the product
+                    int ld = ConvGemm.wholeVectors(pixels);
+                    float[] rows = ThreadBuffers.atLeast(ROWS, (long) og * ld), padded = ThreadBuffers.atLeast(PADDED_COLUMNS, (long) patch * ld);
+                    for (int o = 0; o < og; o++) {
+                        MemorySegment.copy(dy, ElementAccess.F32, (dyAt + (long) o * pixels) * Float.BYTES, rows, o * ld, pixels);
+                        java.util.Arrays.fill(rows, o * ld + pixels, (o + 1) * ld, 0f);
+                    }
+                    ConvGemm.multiply(patch, ld, og, kArr, g * og * patch, 1, patch, rows, 0, ld, null, 0, padded, 0, ld);
+                    Unfold.col2im(padded, 0, ld, win, s.inputOf(dx, dxOff, sample, g));
+                    continue;
                 }
+                Sgemm.gemm(patch, pixels, og, 1f, k, kOff + (long) g * og * patch, 1, patch, dy, dyAt, pixels, 1, 0f, colSeg, 0, pixels);
                 Unfold.col2im(cols, 0, pixels, win, s.inputOf(dx, dxOff, sample, g));
             }
         });
+    }
+
+    /**
+     * cols (K x chunk*P) = W[g]^T @ dy of a chunk of samples side by side (see {@link #samplesSideBySide}), then each
+     * sample's columns folded (or, pointwise, copied) into its input gradient, in parallel over samples.
+     */
+    private static void backwardInputSideBySide(Shape s, int chunk, MemorySegment dy, long dyOff, MemorySegment k, long kOff,
+                                                MemorySegment dx, long dxOff) {
+        int og = s.outPerGroup(), patch = s.patch(), pixels = s.pixels();
+        for (int first = 0; first < s.n(); first += chunk) {
+            int samples = Math.min(chunk, s.n() - first), width = samples * pixels, chunkFirst = first;
+            for (int g = 0; g < s.groups(); g++) {
+                float[] cols = ThreadBuffers.atLeast(COLUMNS, (long) patch * width), rows = ThreadBuffers.atLeast(ROWS, (long) og * width);
+                for (int i = 0; i < samples; i++) {
+                    for (int o = 0; o < og; o++) {
+                        long from = dyOff + ((long) (first + i) * s.o() + (long) g * og + o) * pixels;
+                        MemorySegment.copy(dy, ElementAccess.F32, from * Float.BYTES, rows, o * width + i * pixels, pixels);
+                    }
+                }
+                Sgemm.gemm(patch, width, og, 1f, k, kOff + (long) g * og * patch, 1, patch,
+                        MemorySegment.ofArray(rows), 0, width, 1, 0f, MemorySegment.ofArray(cols), 0, width);
+                int group = g;
+                IntraOpPool.parallelFor(samples, 1, (i0, i1) -> {
+                    for (int i = (int) i0; i < i1; i++) {
+                        Unfold.Planes grad = s.inputOf(dx, dxOff, chunkFirst + i, group);
+                        if (!s.pointwise()) {
+                            Unfold.col2im(cols, i * pixels, width, s.win(), grad);
+                            continue;
+                        }
+                        for (int row = 0; row < patch; row++) {
+                            MemorySegment.copy(cols, row * width + i * pixels, dx, ElementAccess.F32, (grad.offset() + (long) row * pixels) * Float.BYTES, pixels);
+                        }
+                    }
+                });
+            }
+        }
     }
 
     // ---------------------------------------------------------------------------------------------------------
@@ -245,6 +438,7 @@ final class ConvolutionKernels {
         MemorySegment sumSeg = MemorySegment.ofArray(sums);
         // few output channels: unpacked dot products over chunks that stay in L2; else Sgemm over big chunks
         boolean small = og <= 16 && patch <= 1024;
+        boolean pixelMajor = !small && PixelMajorColumns.suits(s.channelsPerGroup(), og, s.win());
         long chunkFloats = small ? WEIGHT_GRAD_CHUNK_FLOATS / 16 : WEIGHT_GRAD_CHUNK_FLOATS;
         int chunk = (int) Math.max(1, Math.min(n1 - n0, chunkFloats / ((long) patch * pixels)));
         for (int g = 0; g < s.groups(); g++) {
@@ -259,12 +453,37 @@ final class ConvolutionKernels {
                         x, s.inputOf(x, xOff, n0, g).offset(), (long) s.c() * s.inPlane(), 1, 0f, sumSeg, sumAt, patch);
                 continue;
             }
+            if (DirectWeightGrad.suits(s.win(), og, patch)) {
+                // no column matrix: output rows in the lanes, against shifted rows of each sample's input
+                java.util.Arrays.fill(sums, (int) sumAt, (int) sumAt + og * patch, 0f);
+                for (int n = n0; n < n1; n++) {
+                    DirectWeightGrad.accumulate(x, s.inputOf(x, xOff, n, g).offset(), s.channelsPerGroup(), s.h(), s.w(), s.win(),
+                            dy, dyOff + ((long) n * s.o() + (long) g * og) * pixels, og, sums, (int) sumAt);
+                }
+                continue;
+            }
+            if (ChannelVectorConv.suitsWeightGrad(og, patch)) {
+                // no column matrix: taps against the channel vectors of dy, straight from each sample's input
+                int accSize = ChannelVectorConv.gradientBuffer(og, patch);
+                float[] acc = ThreadBuffers.atLeast(GRADIENT_TILES, accSize);
+                java.util.Arrays.fill(acc, 0, accSize, 0f);
+                for (int n = n0; n < n1; n++) {
+                    ChannelVectorConv.accumulateWeightGrad(x, s.inputOf(x, xOff, n, g).offset(), s.channelsPerGroup(), s.h(), s.w(),
+                            s.win(), dy, dyOff + ((long) n * s.o() + (long) g * og) * pixels, og, acc);
+                }
+                ChannelVectorConv.unpackGradient(acc, og, patch, sums, (int) sumAt);
+                continue;
+            }
             for (int first = n0; first < n1; first += chunk) {
                 int samples = Math.min(chunk, n1 - first), width = samples * pixels;
                 // cols: K x (samples * P), sample i in columns [i*P, (i+1)*P); rows: dy[., g] as O/g x (samples * P)
                 float[] cols = ThreadBuffers.atLeast(COLUMNS, (long) patch * width), rows = ThreadBuffers.atLeast(ROWS, (long) og * width);
                 for (int i = 0; i < samples; i++) {
-                    Unfold.im2col(s.inputOf(x, xOff, first + i, g), s.win(), cols, i * pixels, width);
+                    if (pixelMajor) {
+                        PixelMajorColumns.unfold(x, s.inputOf(x, xOff, first + i, g).offset(), s.channelsPerGroup(), s.h(), s.w(), s.win(), cols, i * pixels);
+                    } else {
+                        Unfold.im2col(s.inputOf(x, xOff, first + i, g), s.win(), cols, i * pixels, width);
+                    }
                     for (int o = 0; o < og; o++) {
                         long from = dyOff + ((long) (first + i) * s.o() + (long) g * og + o) * pixels;
                         MemorySegment.copy(dy, ElementAccess.F32, from * Float.BYTES, rows, o * width + i * pixels, pixels);
@@ -273,6 +492,14 @@ final class ConvolutionKernels {
                 if (small) {
                     if (first == n0) java.util.Arrays.fill(sums, (int) sumAt, (int) sumAt + og * patch, 0f);
                     ConvGemm.accumulateDots(og, patch, width, rows, 0, width, cols, 0, width, sums, (int) sumAt, patch);
+                } else if (pixelMajor) {
+                    // dW in (o, ki, kj, c) order = dy rows @ colsT, B row-major; reordered once all chunks are in
+                    float[] tapMajor = ThreadBuffers.atLeast(TAP_MAJOR, (long) og * patch);
+                    Sgemm.gemm(og, patch, width, 1f, MemorySegment.ofArray(rows), 0, width, 1, MemorySegment.ofArray(cols), 0, patch, 1,
+                            first == n0 ? 0f : 1f, MemorySegment.ofArray(tapMajor), 0, patch);
+                    if (first + samples == n1) {
+                        PixelMajorColumns.toChannelMajor(tapMajor, og, s.channelsPerGroup(), s.win().kernelH() * s.win().kernelW(), sums, (int) sumAt);
+                    }
                 } else {
                     Sgemm.gemm(og, patch, width, 1f, MemorySegment.ofArray(rows), 0, width, 1, MemorySegment.ofArray(cols), 0, 1, width,
                             first == n0 ? 0f : 1f, sumSeg, sumAt, patch);
@@ -305,10 +532,10 @@ final class ConvolutionKernels {
         }
     }
 
-    /** A heap copy of {@code count} floats of a segment (weights and biases: small, read many times). */
-    private static float[] toArray(MemorySegment seg, long offset, long count) {
-        float[] a = new float[Math.toIntExact(count)];
-        MemorySegment.copy(seg, ElementAccess.F32, offset * Float.BYTES, a, 0, a.length);
+    /** {@code count} floats of a segment in this thread's buffer {@code slot} (weights and biases: small, read many times). */
+    private static float[] toArray(MemorySegment seg, long offset, long count, ThreadLocal<float[]> slot) {
+        float[] a = ThreadBuffers.atLeast(slot, count);
+        MemorySegment.copy(seg, ElementAccess.F32, offset * Float.BYTES, a, 0, (int) count);
         return a;
     }
 

@@ -92,6 +92,23 @@ public final class CpuBackend implements Backend {
         else Backend.super.conv2dBackwardWeight(gradOut, input, window, groups, gradWeight);
     }
 
+    @Override public void lstmCell(Tensor inputGates, Tensor hiddenGates, Tensor c, Tensor out) {
+        RecurrentKernels.lstmCell(inputGates, hiddenGates, c, out);
+    }
+
+    @Override public void lstmCellBackward(Tensor inputGates, Tensor hiddenGates, Tensor c, Tensor gradOut, Tensor gradGates, Tensor gradC) {
+        RecurrentKernels.lstmCellBackward(inputGates, hiddenGates, c, gradOut, gradGates, gradC);
+    }
+
+    @Override public void gruCell(Tensor inputGates, Tensor hiddenGates, Tensor h, Tensor out) {
+        RecurrentKernels.gruCell(inputGates, hiddenGates, h, out);
+    }
+
+    @Override public void gruCellBackward(Tensor inputGates, Tensor hiddenGates, Tensor h, Tensor gradOut,
+                                          Tensor gradInputGates, Tensor gradHiddenGates, Tensor gradH) {
+        RecurrentKernels.gruCellBackward(inputGates, hiddenGates, h, gradOut, gradInputGates, gradHiddenGates, gradH);
+    }
+
     @Override public void maxPool2d(Tensor input, Window2d window, Tensor out, Tensor indices) {
         PoolingKernels.maxPool2d(input, window, out, indices);
     }

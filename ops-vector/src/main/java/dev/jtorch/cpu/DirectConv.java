@@ -40,6 +40,7 @@ final class DirectConv {
         int taps = cg * kH * kW;
         int o = 0;
         for (; o + 4 <= og; o += 4) fourChannels(o, xp, cg, hp, wp, kH, kW, dH, dW, k, kOff + o * taps, taps, bias, zi, outH, outW, out);
+        for (; o + 2 <= og; o += 2) twoChannels(o, xp, cg, hp, wp, kH, kW, dH, dW, k, kOff + o * taps, taps, bias, zi, outH, outW, out);
         for (; o < og; o++) oneChannel(o, xp, cg, hp, wp, kH, kW, dH, dW, k, kOff + o * taps, bias, zi, outH, outW, out);
     }
 
@@ -105,6 +106,42 @@ final class DirectConv {
         }
     }
 
+    /**
+     * Two channels by two rows: four independent sums per tap, where {@link #oneChannel}'s single chain waits out the
+     * multiply-add latency at every tap (LeNet conv1's 6 channels leave two after {@link #fourChannels}).
+     */
+    private static void twoChannels(int o, float[] xp, int cg, int hp, int wp, int kH, int kW, int dH, int dW,
+                                    float[] k, int k0, int taps, float[] bias, int zi, int outH, int outW, float[] out) {
+        int k1 = k0 + taps;
+        float z0 = bias == null ? 0 : bias[zi + o], z1 = bias == null ? 0 : bias[zi + o + 1];
+        int plane = outH * outW;
+        for (int oh = 0; oh < outH; oh += 2) {
+            // an odd last row: the second row's sums repeat its loads and are not stored
+            boolean pair = oh + 1 < outH;
+            for (int ow = 0; ow < outW; ow += V) {
+                FloatVector s0 = FloatVector.broadcast(S, z0), s1 = FloatVector.broadcast(S, z1), r0 = s0, r1 = s1;
+                int t = 0;
+                for (int c = 0; c < cg; c++) {
+                    for (int ki = 0; ki < kH; ki++) {
+                        int row = (c * hp + oh + ki * dH) * wp + ow, next = pair ? row + wp : row;
+                        for (int kj = 0; kj < kW; kj++, t++) {
+                            FloatVector xv = FloatVector.fromArray(S, xp, row + kj * dW), xn = FloatVector.fromArray(S, xp, next + kj * dW);
+                            FloatVector w0 = FloatVector.broadcast(S, k[k0 + t]), w1 = FloatVector.broadcast(S, k[k1 + t]);
+                            s0 = w0.fma(xv, s0); r0 = w0.fma(xn, r0);
+                            s1 = w1.fma(xv, s1); r1 = w1.fma(xn, r1);
+                        }
+                    }
+                }
+                int at = o * plane + oh * outW + ow;
+                VectorMask<Float> m = S.indexInRange(ow, outW);
+                s0.intoArray(out, at, m); s1.intoArray(out, at + plane, m);
+                if (pair) {
+                    r0.intoArray(out, at + outW, m); r1.intoArray(out, at + plane + outW, m);
+                }
+            }
+        }
+    }
+
     private static void oneChannel(int o, float[] xp, int cg, int hp, int wp, int kH, int kW, int dH, int dW,
                                    float[] k, int k0, float[] bias, int zi, int outH, int outW, float[] out) {
         float z = bias == null ? 0 : bias[zi + o];
@@ -127,7 +164,7 @@ final class DirectConv {
     }
 
     /** The input planes with pH/pW zeros around them, rows {@code wp} wide (zeros past the input too). */
-    private static float[] padded(MemorySegment x, long xAt, int cg, int h, int w, int pH, int pW, int hp, int wp) {
+    static float[] padded(MemorySegment x, long xAt, int cg, int h, int w, int pH, int pW, int hp, int wp) {
         int size = cg * hp * wp;
         float[] xp = ThreadBuffers.atLeast(PADDED, size);
         java.util.Arrays.fill(xp, 0, size, 0f);

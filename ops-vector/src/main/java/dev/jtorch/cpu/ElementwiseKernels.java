@@ -12,13 +12,15 @@ import static dev.jtorch.cpu.ElementAccess.*;
 /**
  * Elementwise kernels over any strides: copy with dtype conversion, fill, unary, binary and where. Each walks
  * the output's shape with a {@link StridedIndexer}; rows that are contiguous float32/float64 in every operand
- * (or a broadcast scalar) go to the Vector API loops, everything else to the generic per-element loop.
+ * (or a broadcast scalar) go to the Vector API loops, everything else to the generic per-element loop. Flat
+ * layouts small enough for one thread go first to {@link FlatElementwise}, which does the same without the walk's
+ * allocations.
  */
 final class ElementwiseKernels {
     private ElementwiseKernels() {}
 
     static void copy(Tensor src, Tensor dst) {
-        if (dst.numel() == 0) return;
+        if (dst.numel() == 0 || FlatElementwise.copy(src, dst) || Transpose2d.copy(src, dst)) return;
         StridedIndexer walk = StridedIndexer.of(dst.shape(), new long[]{dst.storageOffset(), src.storageOffset()},
                 dst.strides(), src.strides());
         MemorySegment d = segment(dst), s = segment(src);
@@ -41,7 +43,7 @@ final class ElementwiseKernels {
     }
 
     static void fill(Tensor dst, double value) {
-        if (dst.numel() == 0) return;
+        if (dst.numel() == 0 || FlatElementwise.fill(dst, value)) return;
         StridedIndexer walk = StridedIndexer.of(dst.shape(), new long[]{dst.storageOffset()}, dst.strides());
         MemorySegment d = segment(dst);
         DType dt = dst.dtype();
@@ -71,7 +73,7 @@ final class ElementwiseKernels {
     }
 
     static void unary(UnaryOp op, Tensor src, Tensor dst) {
-        if (dst.numel() == 0) return;
+        if (dst.numel() == 0 || FlatElementwise.unary(op, src, dst)) return;
         StridedIndexer walk = StridedIndexer.of(dst.shape(), new long[]{dst.storageOffset(), src.storageOffset()},
                 dst.strides(), src.strides());
         MemorySegment d = segment(dst), s = segment(src);
@@ -95,7 +97,7 @@ final class ElementwiseKernels {
     }
 
     static void binary(BinaryOp op, Tensor a, Tensor b, Tensor dst) {
-        if (dst.numel() == 0) return;
+        if (dst.numel() == 0 || FlatElementwise.binary(op, a, b, dst)) return;
         StridedIndexer walk = StridedIndexer.of(dst.shape(),
                 new long[]{dst.storageOffset(), a.storageOffset(), b.storageOffset()},
                 dst.strides(), a.strides(), b.strides());

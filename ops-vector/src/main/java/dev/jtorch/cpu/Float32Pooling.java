@@ -23,6 +23,11 @@ final class Float32Pooling {
                          MemorySegment id, Nchw ix, long ip) {
         float[] x = gather(s, in, sp, 0), y = buffer(1, (int) (out.h() * out.w()));
         int inW = (int) in.w(), inH = (int) in.h(), dh = w.dilationH(), dw = w.dilationW();
+        if (isTwoByTwo(w) && ix.strideW() == 1 && ix.strideH() == out.w()) {
+            maxTwoByTwo(x, inW, y, (int) out.h(), (int) out.w(), id, ip);
+            scatter(y, d, out, dp);
+            return;
+        }
         for (int oh = 0, o = 0; oh < out.h(); oh++) {
             int h0 = oh * w.strideH() - w.padH();
             int h1 = Math.min(h0 + (w.kernelH() - 1) * dh + 1, inH);
@@ -70,6 +75,11 @@ final class Float32Pooling {
         float[] x = gather(s, in, sp, 0), y = buffer(1, (int) (out.h() * out.w()));
         int inW = (int) in.w();
         int inH = (int) in.h();
+        if (isTwoByTwo(w)) {
+            avgTwoByTwo(x, inW, y, (int) out.h(), (int) out.w());
+            scatter(y, d, out, dp);
+            return;
+        }
         for (int oh = 0; oh < out.h(); oh++) {
             for (int ow = 0; ow < out.w(); ow++) {
                 // the window rules of PoolingKernels.AvgWindow, in locals: a record per window is not always scalarised
@@ -93,6 +103,11 @@ final class Float32Pooling {
         float[] dy = gather(g, go, gp, 1), dx = gather(d, gi, dp, 0);
         int inW = (int) gi.w();
         int inH = (int) gi.h();
+        if (isTwoByTwo(w)) {
+            avgBackwardTwoByTwo(dy, (int) go.h(), (int) go.w(), dx, inW);
+            scatter(dx, d, gi, dp);
+            return;
+        }
         for (int oh = 0; oh < go.h(); oh++) {
             for (int ow = 0; ow < go.w(); ow++) {
                 int h0 = oh * w.strideH() - w.padH(), w0 = ow * w.strideW() - w.padW();
@@ -108,6 +123,71 @@ final class Float32Pooling {
             }
         }
         scatter(dx, d, gi, dp);
+    }
+
+    /**
+     * LeNet's and ResNet's 2 x 2 window at stride 2 with no padding, every window inside the input (in ceil mode an
+     * odd input's last window would hang over its edge).
+     */
+    private static boolean isTwoByTwo(Window2d w) {
+        return w.kernelH() == 2 && w.kernelW() == 2 && w.strideH() == 2 && w.strideW() == 2 && w.padH() == 0 && w.padW() == 0
+                && w.dilationH() == 1 && w.dilationW() == 1 && 2 * w.outH() <= w.inH() && 2 * w.outW() <= w.inW();
+    }
+
+    /**
+     * {@link #avgPlane} for {@link #isTwoByTwo} windows: four taps summed in the general loop's order from 0, then
+     * divided by 4 (every window is whole, so the divisor is 4 with or without countIncludePad).
+     */
+    private static void avgTwoByTwo(float[] x, int inW, float[] y, int outH, int outW) {
+        for (int oh = 0, o = 0; oh < outH; oh++) {
+            for (int ow = 0, c = 2 * oh * inW; ow < outW; ow++, o++, c += 2) {
+                y[o] = (0f + x[c] + x[c + 1] + x[c + inW] + x[c + inW + 1]) / 4;
+            }
+        }
+    }
+
+    /** {@link #avgBackwardPlane} for {@link #isTwoByTwo} windows: each input of a window gets a quarter of its gradient. */
+    private static void avgBackwardTwoByTwo(float[] dy, int outH, int outW, float[] dx, int inW) {
+        for (int oh = 0, o = 0; oh < outH; oh++) {
+            for (int ow = 0, c = 2 * oh * inW; ow < outW; ow++, o++, c += 2) {
+                float share = dy[o] / 4;
+                dx[c] += share;
+                dx[c + 1] += share;
+                dx[c + inW] += share;
+                dx[c + inW + 1] += share;
+            }
+        }
+    }
+
+    /**
+     * {@link #maxPlane} for {@link #isTwoByTwo} windows, with the general loop's order and NaN rule (the last NaN
+     * wins) written out for four taps; the indices, contiguous in their plane, go out in one bulk copy.
+     */
+    private static void maxTwoByTwo(float[] x, int inW, float[] y, int outH, int outW, MemorySegment id, long ip) {
+        long[] at = indexBuffer(outH * outW);
+        for (int oh = 0, o = 0; oh < outH; oh++) {
+            for (int ow = 0; ow < outW; ow++, o++) {
+                int c = 2 * oh * inW + 2 * ow, best = c;
+                float max = x[c];
+                if (x[c + 1] > max || x[c + 1] != x[c + 1]) { max = x[c + 1]; best = c + 1; }
+                if (x[c + inW] > max || x[c + inW] != x[c + inW]) { max = x[c + inW]; best = c + inW; }
+                if (x[c + inW + 1] > max || x[c + inW + 1] != x[c + inW + 1]) { max = x[c + inW + 1]; best = c + inW + 1; }
+                y[o] = max;
+                at[o] = best;
+            }
+        }
+        MemorySegment.copy(at, 0, id, I64, ip * Long.BYTES, outH * outW);
+    }
+
+    private static final ThreadLocal<long[]> INDICES = ThreadLocal.withInitial(() -> new long[0]);
+
+    private static long[] indexBuffer(int size) {
+        long[] a = INDICES.get();
+        if (a.length < size) {
+            a = new long[size];
+            INDICES.set(a);
+        }
+        return a;
     }
 
     /** The plane at {@code p0} as a row-major heap array (this thread's buffer {@code slot}). */

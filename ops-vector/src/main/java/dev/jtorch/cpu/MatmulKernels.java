@@ -20,41 +20,41 @@ final class MatmulKernels {
     private MatmulKernels() {}
 
     static void matmul(Tensor a, Tensor b, Tensor dst) {
-        long[] shape = dst.shape(), as = a.strides(), bs = b.strides(), ds = dst.strides();
-        int batches = Math.toIntExact(shape[0]);
-        int m = Math.toIntExact(shape[1]), n = Math.toIntExact(shape[2]);
+        int batches = Math.toIntExact(dst.size(0));
+        int m = Math.toIntExact(dst.size(1)), n = Math.toIntExact(dst.size(2));
         int k = Math.toIntExact(a.size(2));
         if (dst.numel() == 0) return;
         if (k == 0) {
             ElementwiseKernels.fill(dst, 0);
             return;
         }
-        MemorySegment sa = segment(a), sb = segment(b), sd = segment(dst);
-        DType t = dst.dtype();
-        long aOff = a.storageOffset(), bOff = b.storageOffset(), dOff = dst.storageOffset();
-        long ldc = m == 1 ? n : ds[1];
-        BatchBody one = i -> {
-            long ai = aOff + i * as[0], bi = bOff + i * bs[0], di = dOff + i * ds[0];
-            switch (t) {
-                case FLOAT32 -> Sgemm.gemm(m, n, k, 1f, sa, ai, as[1], as[2], sb, bi, bs[1], bs[2], 0f, sd, di, ldc);
-                case FLOAT64 -> Dgemm.gemm(m, n, k, 1.0, sa, ai, as[1], as[2], sb, bi, bs[1], bs[2], 0.0, sd, di, ldc);
-                default -> integerProduct(m, n, k, sa, a.dtype(), ai, as[1], as[2], sb, b.dtype(), bi, bs[1], bs[2], sd, t, di, ldc);
-            }
-        };
         long work = (long) m * n * k;
         if (batches > 1 && work < SMALL_PRODUCT) {
             long grain = Math.max(1, IntraOpPool.DEFAULT_GRAIN / work);
-            IntraOpPool.parallelFor(batches, grain, (first, last) -> {
-                for (long i = first; i < last; i++) one.run(i);
-            });
+            IntraOpPool.parallelFor(batches, grain, (first, last) -> products(a, b, dst, (int) first, (int) last));
         } else {
-            for (long i = 0; i < batches; i++) one.run(i);
+            // no lambda here: one large product (or a batch of them) allocates nothing on the Java heap
+            products(a, b, dst, 0, batches);
         }
     }
 
-    @FunctionalInterface
-    private interface BatchBody {
-        void run(long batch);
+    /** dst[i] = a[i] @ b[i] for batches [first, last), each through the GEMM of its dtype with the operands' strides. */
+    private static void products(Tensor a, Tensor b, Tensor dst, int first, int last) {
+        int m = Math.toIntExact(dst.size(1)), n = Math.toIntExact(dst.size(2));
+        int k = Math.toIntExact(a.size(2));
+        MemorySegment sa = segment(a), sb = segment(b), sd = segment(dst);
+        DType t = dst.dtype();
+        long ldc = m == 1 ? n : dst.stride(1);
+        long aRow = a.stride(1), aCol = a.stride(2), bRow = b.stride(1), bCol = b.stride(2);
+        for (int i = first; i < last; i++) {
+            long ai = a.storageOffset() + i * a.stride(0), bi = b.storageOffset() + i * b.stride(0);
+            long di = dst.storageOffset() + i * dst.stride(0);
+            switch (t) {
+                case FLOAT32 -> Sgemm.gemm(m, n, k, 1f, sa, ai, aRow, aCol, sb, bi, bRow, bCol, 0f, sd, di, ldc);
+                case FLOAT64 -> Dgemm.gemm(m, n, k, 1.0, sa, ai, aRow, aCol, sb, bi, bRow, bCol, 0.0, sd, di, ldc);
+                default -> integerProduct(m, n, k, sa, a.dtype(), ai, aRow, aCol, sb, b.dtype(), bi, bRow, bCol, sd, t, di, ldc);
+            }
+        }
     }
 
     private static void integerProduct(int m, int n, int k,

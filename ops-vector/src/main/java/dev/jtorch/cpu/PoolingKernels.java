@@ -23,6 +23,11 @@ final class PoolingKernels {
         DType st = input.dtype(), dt = output.dtype(), it = indices.dtype();
         long outH = out.h(), outW = out.w();
         boolean f32 = st == DType.FLOAT32 && dt == DType.FLOAT32 && it == DType.INT64;
+        if (f32 && runsSerially(out, (long) w.kernelH() * w.kernelW())) {
+            // no lambda on the single-threaded path: batch-1 inference allocates nothing here
+            for (long p = 0; p < out.planes(); p++) Float32Pooling.maxPlane(s, in, in.plane(p), w, d, out, out.plane(p), id, ix, ix.plane(p));
+            return;
+        }
         parallelOverPlanes(out, (long) w.kernelH() * w.kernelW(), p -> {
             long sp = in.plane(p), dp = out.plane(p), ip = ix.plane(p);
             if (f32) {
@@ -85,6 +90,10 @@ final class PoolingKernels {
         MemorySegment s = segment(input), d = segment(output);
         DType st = input.dtype(), dt = output.dtype();
         boolean f32 = st == DType.FLOAT32 && dt == DType.FLOAT32;
+        if (f32 && runsSerially(out, (long) w.kernelH() * w.kernelW())) {
+            for (long p = 0; p < out.planes(); p++) Float32Pooling.avgPlane(s, in, in.plane(p), w, d, out, out.plane(p));
+            return;
+        }
         parallelOverPlanes(out, (long) w.kernelH() * w.kernelW(), p -> {
             long sp = in.plane(p), dp = out.plane(p);
             if (f32) {
@@ -154,10 +163,19 @@ final class PoolingKernels {
     }
 
     private static void parallelOverPlanes(Nchw out, long workPerElement, PlaneBody body) {
-        long perPlane = Math.max(1, out.h() * out.w() * workPerElement);
-        long grain = Math.max(1, IntraOpPool.DEFAULT_GRAIN / perPlane);
+        long grain = planesPerChunk(out, workPerElement);
         IntraOpPool.parallelFor(out.planes(), grain, (first, last) -> {
             for (long p = first; p < last; p++) body.run(p);
         });
+    }
+
+    private static long planesPerChunk(Nchw out, long workPerElement) {
+        long perPlane = Math.max(1, out.h() * out.w() * workPerElement);
+        return Math.max(1, IntraOpPool.DEFAULT_GRAIN / perPlane);
+    }
+
+    /** True when {@link #parallelOverPlanes} would run every plane on the calling thread anyway. */
+    private static boolean runsSerially(Nchw out, long workPerElement) {
+        return IntraOpPool.numThreads() == 1 || IntraOpPool.inParallelRegion() || out.planes() <= planesPerChunk(out, workPerElement);
     }
 }

@@ -26,6 +26,7 @@ final class ReductionKernels {
             throw new IllegalArgumentException(op.name().toLowerCase()
                     + "(): cannot reduce over a zero-size dimension, which has no identity");
         }
+        if (sumOfLeadingRows(op, src, dst)) return;
         long[] shape = src.shape(), srcStrides = src.strides(), dstShape = dst.shape(), dstStrides = dst.strides();
         int rank = shape.length;
         int keptRank = 0;
@@ -65,6 +66,28 @@ final class ReductionKernels {
                 }
             });
         });
+    }
+
+    /**
+     * A float32 sum over leading dimensions of a contiguous tensor into its trailing ones ([R, K] to [K], as a
+     * Linear's bias gradient), through {@link Float32ColumnSums}; false, having done nothing, for any other shape.
+     */
+    private static boolean sumOfLeadingRows(ReduceOp op, Tensor src, Tensor dst) {
+        if (op != ReduceOp.SUM || src.dtype() != DType.FLOAT32 || dst.dtype() != DType.FLOAT32
+                || !src.isContiguous() || !dst.isContiguous()) return false;
+        int rank = src.dim(), lead = 0;
+        for (int d = 0; d < rank; d++) if (dst.size(d) == 1 && src.size(d) != 1) lead = d + 1;
+        long rows = 1, cols = 1;
+        for (int d = 0; d < rank; d++) {
+            if (d < lead) {
+                if (dst.size(d) != 1) return false;
+                rows *= src.size(d);
+            } else if (dst.size(d) != src.size(d)) return false;
+            else cols *= src.size(d);
+        }
+        if (lead == 0 || cols < 8) return false;
+        Float32ColumnSums.sum(segment(src), src.storageOffset(), rows, cols, segment(dst), dst.storageOffset());
+        return true;
     }
 
     /** One output from the whole input: chunks reduce in parallel, their partials combine in index order. */

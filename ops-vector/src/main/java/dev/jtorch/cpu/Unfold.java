@@ -65,6 +65,8 @@ final class Unfold {
     /**
      * The adjoint of {@link #im2col}: sums every column entry into the input position it came from. The sums
      * build up in a heap array that then overwrites {@code grad}'s planes in one bulk copy, so grad need not be zeroed.
+     * Taps kj run outermost: the runs of neighbouring kj overlap shifted by one element, and a vector load that
+     * overlaps a recent store only in part waits for it to retire; this order puts a whole channel sweep between them.
      */
     static void col2im(float[] cols, int base, int rowStride, Window2d win, Planes grad) {
         int h = grad.h(), w = grad.w(), size = grad.channels() * h * w;
@@ -72,20 +74,20 @@ final class Unfold {
         java.util.Arrays.fill(dst, 0, size, 0f);
         int outH = (int) win.outH(), outW = (int) win.outW(), kH = win.kernelH(), kW = win.kernelW();
         int sH = win.strideH(), sW = win.strideW();
-        for (int ch = 0; ch < grad.channels(); ch++) {
-            for (int ki = 0; ki < kH; ki++) {
-                for (int kj = 0; kj < kW; kj++) {
+        for (int kj = 0; kj < kW; kj++) {
+            WindowKernels.Run run = WindowKernels.Run.of(outW, w, sW, win.padW(), kj * win.dilationW());
+            int lo = (int) run.lo(), hi = (int) run.hi();
+            int iw0 = lo * sW - win.padW() + kj * win.dilationW();
+            for (int ch = 0; ch < grad.channels(); ch++) {
+                for (int ki = 0; ki < kH; ki++) {
                     int row = base + ((ch * kH + ki) * kW + kj) * rowStride;
-                    WindowKernels.Run run = WindowKernels.Run.of(outW, w, sW, win.padW(), kj * win.dilationW());
-                    int lo = (int) run.lo(), hi = (int) run.hi();
-                    int iw0 = lo * sW - win.padW() + kj * win.dilationW();
                     for (int oh = 0; oh < outH; oh++) {
                         int ih = oh * sH - win.padH() + ki * win.dilationH();
                         if (ih < 0 || ih >= h) continue;
                         int line = row + oh * outW;
                         int at = (ch * h + ih) * w + iw0;
                         if (sW == 1) {
-                            Float32Sums.addInto(cols, line + lo, dst, at, hi - lo);
+                            addRun(cols, line + lo, dst, at, hi - lo);
                         } else {
                             for (int ow = lo; ow < hi; ow++, at += sW) dst[at] += cols[line + ow];
                         }
@@ -97,6 +99,18 @@ final class Unfold {
     }
 
     private static final ThreadLocal<float[]> PLANES = ThreadBuffers.floats();
+
+    /**
+     * dst[to : to+n] += cols[from : from+n], whole vectors then scalars: runs are output lines (10 floats in LeNet's
+     * conv2, 1500 of them per sample), short enough that a call to a shared helper costs more than the adds.
+     */
+    private static void addRun(float[] cols, int from, float[] dst, int to, int n) {
+        int i = 0;
+        for (; i + S.length() <= n; i += S.length()) {
+            FloatVector.fromArray(S, dst, to + i).add(FloatVector.fromArray(S, cols, from + i)).intoArray(dst, to + i);
+        }
+        for (; i < n; i++) dst[to + i] += cols[from + i];
+    }
 
     private static float[] planeBuffer(Planes p) {
         return ThreadBuffers.atLeast(PLANES, p.channels() * p.h() * p.w());

@@ -39,6 +39,20 @@ class ConvolutionKernelsTest {
         cs.add(new Case(7, 3, 7, 7, 7, 5, 5, 3, 0, 1, 1));       // one pixel, window inside the input
         cs.add(new Case(1, 1, 1, 1, 1, 1, 1, 1, 0, 1, 1));
         cs.add(new Case(2, 3, 4, 1, 1023, 1, 3, 1, 1, 1, 1));    // conv1d shape, long rows
+        // output channels in the lanes (ChannelVectorConv): LeNet conv2, then partial blocks with stride,
+        // padding, dilation and groups, one and two vectors of channels
+        cs.add(new Case(3, 6, 16, 14, 14, 5, 5, 1, 0, 1, 1));
+        cs.add(new Case(3, 7, 9, 9, 11, 3, 3, 2, 2, 2, 1));
+        cs.add(new Case(2, 4, 22, 9, 9, 3, 3, 2, 0, 1, 2));
+        cs.add(new Case(1, 17, 7, 17, 17, 3, 3, 3, 1, 1, 1));
+        // samples side by side in one GEMM (narrow outputs), in chunks of 2 with a partial last chunk, grouped
+        cs.add(new Case(5, 6, 34, 20, 20, 3, 3, 1, 1, 1, 2));
+        cs.add(new Case(5, 34, 36, 19, 19, 1, 1, 1, 0, 1, 2));
+        // weight gradient with output rows in the lanes (DirectWeightGrad): dilation, padding, groups, odd channels
+        cs.add(new Case(2, 4, 10, 11, 21, 3, 2, 1, 2, 2, 2));
+        // weight gradient through pixel-major columns (16+ channels per group, more than one tap)
+        cs.add(new Case(3, 17, 19, 17, 19, 3, 3, 1, 1, 1, 1));
+        cs.add(new Case(2, 34, 38, 37, 37, 3, 2, 2, 2, 2, 2));
         return cs;
     }
 
@@ -128,6 +142,51 @@ class ConvolutionKernelsTest {
         CPU.conv2dBackwardWeight(dyt, xt, win, k.g, dw);
         assertClose(ref[0], values(dx), 1e-4, tol, "input gradient " + k);
         assertClose(ref[1], values(dw), 1e-4, tol, "weight gradient " + k);
+    }
+
+    @Test
+    void channelVectorFormsAreTheOnesTheCasesExercise() {
+        // the cases above are only a test of ChannelVectorConv while the selection routes them there
+        Window2d lenetConv2 = Window2d.conv(14, 14, 5, 5, 1, 1, 0, 0, 1, 1), strided = Window2d.conv(9, 11, 3, 3, 2, 2, 2, 2, 2, 2);
+        assertTrue(ChannelVectorConv.suits(lenetConv2, 16, 6 * 25));
+        assertTrue(ChannelVectorConv.suits(strided, 9, 7 * 9));
+        assertTrue(ChannelVectorConv.suits(Window2d.conv(17, 17, 3, 3, 3, 3, 1, 1, 1, 1), 7, 17 * 9));
+        assertTrue(ChannelVectorConv.suitsWeightGrad(16, 6 * 25));
+        // LeNet conv1's 28-wide rows fill DirectConv's vectors better than 6 channels fill one
+        assertTrue(!ChannelVectorConv.suits(Window2d.conv(32, 32, 5, 5, 1, 1, 0, 0, 1, 1), 6, 25));
+    }
+
+    @Test
+    void narrowOutputsPutSamplesSideBySide() {
+        // ResNet-50 layer4's 3x3: 49 pixels per sample, all four samples in one product
+        Tensor x = empty(DType.FLOAT32, 4, 512, 7, 7), w = empty(DType.FLOAT32, 512, 512, 3, 3);
+        Window2d layer4 = Window2d.conv(7, 7, 3, 3, 1, 1, 1, 1, 1, 1);
+        assertTrue(ConvolutionKernels.samplesSideBySide(ConvolutionKernels.Shape.of(x, w, layer4, 1)) == 4);
+        // the side-by-side test cases: chunks of two samples, so the last chunk is partial
+        Tensor x5 = empty(DType.FLOAT32, 5, 6, 20, 20), w5 = empty(DType.FLOAT32, 34, 3, 3, 3);
+        assertTrue(ConvolutionKernels.samplesSideBySide(ConvolutionKernels.Shape.of(x5, w5, Window2d.conv(20, 20, 3, 3, 1, 1, 1, 1, 1, 1), 2)) == 2);
+        // wide outputs (ResNet layer1's 56x56) keep one sample per product
+        Tensor x1 = empty(DType.FLOAT32, 4, 64, 56, 56), w1 = empty(DType.FLOAT32, 64, 64, 3, 3);
+        assertTrue(ConvolutionKernels.samplesSideBySide(ConvolutionKernels.Shape.of(x1, w1, Window2d.conv(56, 56, 3, 3, 1, 1, 1, 1, 1, 1), 1)) == 1);
+    }
+
+    @Test
+    void weightGradientOfRowsInLanesKeepsAnInfiniteInputToTheTapsThatReachIt() {
+        // 11 wide, 5x5: 7-wide output rows, so a row's vector has a lane past the output; x[0, 0, 0, 10] is reached
+        // only by tap (ki 0, kj 4), though the lane past the output of tap (0, 3) loads it too
+        int h = 11, w = 11, o = 6;
+        Window2d win = Window2d.conv(h, w, 5, 5, 1, 1, 0, 0, 1, 1);
+        assertTrue(DirectWeightGrad.suits(win, o, 25));
+        double[] x = uniform(h * w, 11, -1, 1);
+        x[10] = Double.POSITIVE_INFINITY;
+        Tensor dy = tensor(DType.FLOAT32, new long[] {1, o, 7, 7}, uniform(o * 49, 12, 0.5, 1));
+        Tensor dw = empty(DType.FLOAT32, o, 1, 5, 5);
+        CPU.conv2dBackwardWeight(dy, tensor(DType.FLOAT32, new long[] {1, 1, h, w}, x), win, 1, dw);
+        double[] got = values(dw);
+        for (int i = 0; i < got.length; i++) {
+            boolean reached = i % 25 == 4;
+            assertTrue(reached ? got[i] == Double.POSITIVE_INFINITY : Double.isFinite(got[i]), "tap " + i % 25 + " of channel " + i / 25 + ": " + got[i]);
+        }
     }
 
     private static double[] transposeHw(double[] x, int planes, int h, int w) {

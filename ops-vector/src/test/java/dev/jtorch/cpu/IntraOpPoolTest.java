@@ -52,4 +52,29 @@ class IntraOpPoolTest {
             IntraOpPool.setNumThreads(before);
         }
     }
+
+    @Test
+    void aTeamFinishesClaimedWorkWithDistinctParticipants() {
+        int before = IntraOpPool.numThreads();
+        try {
+            for (int threads : new int[] {1, 2, 3}) {
+                IntraOpPool.setNumThreads(threads);
+                for (int rep = 0; rep < 200; rep++) {
+                    int units = 1 + rep % 37;
+                    java.util.concurrent.atomic.AtomicInteger next = new java.util.concurrent.atomic.AtomicInteger();
+                    java.util.concurrent.atomic.AtomicIntegerArray done = new java.util.concurrent.atomic.AtomicIntegerArray(units);
+                    java.util.concurrent.atomic.AtomicIntegerArray seen = new java.util.concurrent.atomic.AtomicIntegerArray(threads);
+                    IntraOpPool.team(threads, participant -> {
+                        assertEquals(0, seen.getAndIncrement(participant), "participant " + participant + " twice");
+                        if (threads > 1) assertTrue(IntraOpPool.inParallelRegion(), "nested work must stay inline");
+                        for (int u; (u = next.getAndIncrement()) < units; ) done.incrementAndGet(u);
+                    });
+                    assertEquals(1, seen.get(0), "the caller always takes part");
+                    for (int u = 0; u < units; u++) assertEquals(1, done.get(u), "unit " + u + " of " + units);
+                }
+            }
+        } finally {
+            IntraOpPool.setNumThreads(before);
+        }
+    }
 }

@@ -33,6 +33,28 @@ class ReductionKernelsTest {
         return out;
     }
 
+    /** Float32 sums over leading dims of contiguous tensors (the column-band path), every mask, odd sizes and blocks. */
+    @Test
+    void contiguousFloatSumsOverEverySubsetOfDims() {
+        long[][] shapes = {{1, 1, 8}, {7, 1, 17}, {2, 3, 33}, {1023, 1, 9}, {3, 700, 40}, {5, 4, 1}};
+        for (long[] shape : shapes) {
+            int n = (int) numel(shape);
+            double[] raw = uniform(n, 3, -1, 1.5);
+            double[] stored = asStored(DType.FLOAT32, raw);
+            Tensor x = tensor(DType.FLOAT32, shape, stored);
+            for (int mask = 1; mask < 8; mask++) {
+                boolean[] reduce = {(mask & 1) != 0, (mask & 2) != 0, (mask & 4) != 0};
+                long[] outShape = shape.clone();
+                for (int d = 0; d < 3; d++) if (reduce[d]) outShape[d] = 1;
+                Tensor out = empty(DType.FLOAT32, outShape);
+                CPU.reduce(ReduceOp.SUM, x, out);
+                double[] expected = reduceRef(ReduceOp.SUM, stored, shape, reduce);
+                for (int i = 0; i < expected.length; i++) expected[i] = Reference.store(DType.FLOAT32, expected[i]);
+                assertClose(expected, values(out), 1e-6, 1e-6, java.util.Arrays.toString(shape) + " mask " + mask);
+            }
+        }
+    }
+
     @ParameterizedTest
     @EnumSource(DType.class)
     void everySubsetOfDimsOnATransposedView(DType t) {

@@ -16,7 +16,9 @@ import java.util.List;
 import java.util.Random;
 import java.util.stream.Stream;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
@@ -31,20 +33,17 @@ class SgemmTest {
 
     private int savedThreads;
     private int savedBits;
-    private boolean savedIndependent;
 
     @BeforeEach
     void save() {
         savedThreads = IntraOpPool.numThreads();
         savedBits = Sgemm.vectorBits();
-        savedIndependent = Sgemm.independentThreads();
     }
 
     @AfterEach
     void restore() {
         IntraOpPool.setNumThreads(savedThreads);
         Sgemm.useVectorBits(savedBits);
-        Sgemm.useIndependentThreads(savedIndependent);
     }
 
     /** How an operand sits in memory; a transpose is the swap of its two strides. */
@@ -280,23 +279,165 @@ class SgemmTest {
         check(40, 40, 40, Layout.STRIDED, Layout.PADDED_TRANSPOSED, 1f, 1f, 1, Epilogue.NONE, bits + 2);
     }
 
-    static Stream<Arguments> threading() {
-        return Stream.of(Arguments.of(1, true), Arguments.of(2, true), Arguments.of(2, false));
-    }
-
-    @ParameterizedTest(name = "{0} threads, independent packing {1}")
-    @MethodSource("threading")
-    void oneAndTwoThreads(int threads, boolean independentPacking) {
+    @ParameterizedTest(name = "{0} threads")
+    @ValueSource(ints = {1, 2, 3})
+    void oneTwoAndThreeThreads(int threads) {
         IntraOpPool.setNumThreads(threads);
-        Sgemm.useIndependentThreads(independentPacking);
-        // Every product here is above Sgemm.PARALLEL_MIN_WORK, so with 2 threads each is split.
-        check(300, 130, 300, Layout.ROW_MAJOR, Layout.ROW_MAJOR, 1f, 0f, 0, Epilogue.NONE, 30);   // split by rows
-        check(9, 600, 500, Layout.TRANSPOSED, Layout.ROW_MAJOR, 1f, 0.5f, 1, Epilogue.NONE, 31);  // split by columns
-        check(20, Sgemm.NC + 40, 30, Layout.ROW_MAJOR, Layout.ROW_MAJOR, 1f, 0f, 0, Epilogue.NONE, 35); // 2 NC blocks
-        check(3, 1200, 700, Layout.ROW_MAJOR, Layout.TRANSPOSED, 1f, 0f, 0, Epilogue.NONE, 32);   // direct, by columns
+        // Every product here is above Sgemm.PARALLEL_MIN_WORK, so with 2 or 3 threads each is split.
+        check(300, 130, 300, Layout.ROW_MAJOR, Layout.ROW_MAJOR, 1f, 0f, 0, Epilogue.NONE, 30);   // units of rows
+        check(9, 600, 500, Layout.TRANSPOSED, Layout.ROW_MAJOR, 1f, 0.5f, 1, Epilogue.NONE, 31);  // units of columns
+        check(20, Sgemm.NC + 40, 30, Layout.ROW_MAJOR, Layout.ROW_MAJOR, 1f, 0f, 0, Epilogue.NONE, 35); // 2 B blocks
+        check(40, 700, 1000, Layout.TRANSPOSED, Layout.TRANSPOSED, 1f, 0f, 0, Epilogue.NONE, 37);   // 4 KC blocks
+        check(3, 1200, 700, Layout.ROW_MAJOR, Layout.ROW_MAJOR, 1f, 0f, 0, Epilogue.NONE, 32);    // direct, by columns
         check(1200, 3, 700, Layout.ROW_MAJOR, Layout.TRANSPOSED, 1f, 0f, 0, Epilogue.NONE, 33);   // direct, by rows
+        check(4, 1200, 1000, Layout.TRANSPOSED, Layout.TRANSPOSED, 1f, 0.5f, 0, Epilogue.NONE, 36); // small m, split
         check(200, 150, 260, Layout.ROW_MAJOR, Layout.TRANSPOSED, 1f, 0f, 0,
                 Epilogue.activationOnly(Activation.RELU), 34);
+    }
+
+    /**
+     * Claimed work gives the same bits whatever the number of threads: each C element's sum runs in the same
+     * order on whichever thread computes it. Sizes cover several units, several KC blocks, two NC blocks and
+     * ragged edges.
+     */
+    @Test
+    void dynamicSchedulingGivesIdenticalResultsWithOneTwoAndThreeThreads() {
+        int[][] sizes = {{1023, 257, 300}, {257, 1031, 1500}, {37, Sgemm.NC + 500, 700}};
+        for (int[] s : sizes) {
+            int m = s[0], n = s[1], k = s[2];
+            Random random = new Random(m + n + k);
+            Operand a = Layout.ROW_MAJOR.random(m, k, random);
+            Operand b = Layout.TRANSPOSED.random(k, n, random);
+            Output first = null;
+            for (int threads : new int[] {1, 2, 3}) {
+                IntraOpPool.setNumThreads(threads);
+                Output c = Output.random(m, n, 1, new Random(99));
+                for (int rep = 0; rep < 2; rep++) {
+                    Output again = c.copy();
+                    run(true, m, n, k, 0.5f, a, b, 0.25f, again, Epilogue.activationOnly(Activation.RELU));
+                    if (first == null) first = again;
+                    assertArrayEquals(first.data(), again.data(), threads + " threads, " + m + "x" + n + "x" + k);
+                }
+            }
+        }
+    }
+
+    /** A failing participant (C too small for its window) surfaces as the exception, and the other threads do not hang. */
+    @Test
+    void aFailureOnAnyThreadReachesTheCallerAndThePoolRecovers() {
+        IntraOpPool.setNumThreads(2);
+        int m = 300, n = 300, k = 300;
+        Random random = new Random(60);
+        Operand a = Layout.ROW_MAJOR.random(m, k, random);
+        Operand b = Layout.ROW_MAJOR.random(k, n, random);
+        MemorySegment shortC = MemorySegment.ofArray(new float[m * n / 2]);
+        assertThrows(IndexOutOfBoundsException.class, () -> Sgemm.gemm(m, n, k, 1f, a.segment(), 0, k, 1,
+                b.segment(), 0, n, 1, 0f, shortC, 0, n));
+        check(m, n, k, Layout.ROW_MAJOR, Layout.ROW_MAJOR, 1f, 0f, 0, Epilogue.NONE, 61);
+    }
+
+    // ------------------------------------------------------------------------------------------------------------
+    // Few rows times a transposed weight (batch-1 Linear, LSTM step): the GEMV-like path
+
+    static Stream<Arguments> smallM() {
+        List<Arguments> out = new ArrayList<>();
+        for (int m = 1; m <= Sgemm.SMALL_M; m++) {
+            for (int[] nk : new int[][] {{1, 1}, {7, 17}, {17, 7}, {1023, 31}, {5, 1023}, {64, 784}, {13, 8}}) {
+                out.add(Arguments.of(m, nk[0], nk[1], Layout.ROW_MAJOR, Layout.TRANSPOSED));
+                out.add(Arguments.of(m, nk[0], nk[1], Layout.TRANSPOSED, Layout.TRANSPOSED));
+                out.add(Arguments.of(m, nk[0], nk[1], Layout.STRIDED, Layout.PADDED_TRANSPOSED));
+            }
+        }
+        return out.stream();
+    }
+
+    @ParameterizedTest(name = "{0}x{1}x{2} A {3} B {4}")
+    @MethodSource("smallM")
+    void smallMTimesTransposedWeight(int m, int n, int k, Layout a, Layout b) {
+        long seed = m * 1000L + n * 7L + k;
+        check(m, n, k, a, b, 1f, 0f, 0, Epilogue.NONE, seed);
+        check(m, n, k, a, b, -0.5f, 0.75f, 2, Epilogue.NONE, seed + 1);
+        Operand bias = Layout.ROW_MAJOR.random(1, n + 3, new Random(seed + 2));
+        check(m, n, k, a, b, 1f, 1f, 1, Epilogue.biasPerColumn(bias.segment(), 3, Activation.RELU), seed + 3);
+    }
+
+    @ParameterizedTest(name = "{0} threads")
+    @ValueSource(ints = {1, 2, 3})
+    void smallMSplitsLargeWeightsOverThreads(int threads) {
+        IntraOpPool.setNumThreads(threads);
+        // n * k above SmallM's parallel threshold (2^20 weights)
+        check(1, 1031, 1023, Layout.ROW_MAJOR, Layout.TRANSPOSED, 1f, 0f, 0, Epilogue.NONE, 70);
+        check(3, 1031, 1023, Layout.ROW_MAJOR, Layout.PADDED_TRANSPOSED, 1f, 0.5f, 1, Epilogue.NONE, 71);
+    }
+
+    // ------------------------------------------------------------------------------------------------------------
+    // Row-major B with k up to UNPACKED_MAX_K: the unpacked path, by routing and by name
+
+    static Stream<Arguments> unpackedShapes() {
+        int[][] sizes = {{7, 17, 31}, {17, 7, 17}, {64, 256, 64}, {64, 64, 256}, {1023, 17, 7}, {5, 1023, 9},
+                         {33, 10, 84}, {4, 16, 8}, {9, 40, Sgemm.UNPACKED_MAX_K}};
+        Layout[] aLayouts = {Layout.ROW_MAJOR, Layout.TRANSPOSED, Layout.STRIDED};
+        Layout[] bLayouts = {Layout.ROW_MAJOR, Layout.PADDED_ROW_MAJOR};
+        List<Arguments> out = new ArrayList<>();
+        for (int[] s : sizes) {
+            for (Layout a : aLayouts) for (Layout b : bLayouts) out.add(Arguments.of(s[0], s[1], s[2], a, b));
+        }
+        return out.stream();
+    }
+
+    @ParameterizedTest(name = "{0}x{1}x{2} A {3} B {4}")
+    @MethodSource("unpackedShapes")
+    void unpackedPathMatchesReference(int m, int n, int k, Layout a, Layout b) {
+        long seed = m * 131L + n * 17L + k;
+        check(m, n, k, a, b, 1f, 0f, 0, Epilogue.NONE, seed);             // routed: row-major B, small k
+        checkBy(Sgemm.Path.UNPACKED, m, n, k, a, b, -0.5f, 0.75f, 2, Epilogue.NONE, seed + 1);
+        Operand bias = Layout.ROW_MAJOR.random(1, n + 3, new Random(seed + 2));
+        checkBy(Sgemm.Path.UNPACKED, m, n, k, a, b, 1f, 1f, 1, Epilogue.biasPerColumn(bias.segment(), 3, Activation.RELU), seed + 3);
+    }
+
+    /** Either side of the cutover on k, through the routing: the unpacked and the blocked path agree with reference. */
+    @Test
+    void bothSidesOfTheUnpackedCutover() {
+        for (int k : new int[] {Sgemm.UNPACKED_MAX_K, Sgemm.UNPACKED_MAX_K + 1}) {
+            check(40, 70, k, Layout.ROW_MAJOR, Layout.ROW_MAJOR, 1f, 0.5f, 1, Epilogue.NONE, k);
+            check(40, 70, k, Layout.TRANSPOSED, Layout.ROW_MAJOR, 2f, 0f, 0, Epilogue.NONE, k + 1);
+        }
+    }
+
+    /** The unpacked path splits column tiles over threads above PARALLEL_MIN_WORK, and the bits do not change. */
+    @Test
+    void unpackedPathGivesIdenticalResultsWithOneTwoAndThreeThreads() {
+        int m = 300, n = 203, k = 250;   // m * n * k above Sgemm.PARALLEL_MIN_WORK, k within UNPACKED_MAX_K
+        Random random = new Random(80);
+        Operand a = Layout.TRANSPOSED.random(m, k, random);
+        Operand b = Layout.ROW_MAJOR.random(k, n, random);
+        Output first = null;
+        for (int threads : new int[] {1, 2, 3}) {
+            IntraOpPool.setNumThreads(threads);
+            Output c = Output.random(m, n, 1, new Random(81));
+            run(true, m, n, k, 0.5f, a, b, 0.25f, c, Epilogue.activationOnly(Activation.RELU));
+            if (first == null) {
+                Output expected = Output.random(m, n, 1, new Random(81));
+                run(false, m, n, k, 0.5f, a, b, 0.25f, expected, Epilogue.activationOnly(Activation.RELU));
+                assertClose(expected, c, k, "unpacked, 1 thread");
+                first = c;
+            }
+            assertArrayEquals(first.data(), c.data(), threads + " threads");
+        }
+    }
+
+    private static void checkBy(Sgemm.Path path, int m, int n, int k, Layout aLayout, Layout bLayout, float alpha,
+                                float beta, int cPadding, Epilogue epilogue, long seed) {
+        Random random = new Random(seed);
+        Operand a = aLayout.random(m, k, random);
+        Operand b = bLayout.random(k, n, random);
+        Output expected = Output.random(m, n, cPadding, random);
+        Output actual = expected.copy();
+        run(false, m, n, k, alpha, a, b, beta, expected, epilogue);
+        Sgemm.gemmBy(path, m, n, k, alpha, a.segment(), a.offset(), a.rowStride(), a.colStride(),
+                b.segment(), b.offset(), b.rowStride(), b.colStride(), beta, actual.segment(), actual.offset(), actual.ldc(), epilogue);
+        assertClose(expected, actual, k, String.format("%s m=%d n=%d k=%d A=%s B=%s alpha=%s beta=%s",
+                path, m, n, k, aLayout, bLayout, alpha, beta));
     }
 
     @Test

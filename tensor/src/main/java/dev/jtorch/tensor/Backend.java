@@ -140,6 +140,75 @@ public interface Backend {
         }
     }
 
+    /**
+     * One LSTM step from the two halves of the pre-activation gates, inputGates ({@code x W_ih^T + b_ih + b_hh})
+     * and hiddenGates ({@code h W_hh^T}), both [B, 4H] in gate order i, f, g, o, and the cell state c [B, H]:
+     * {@code c' = f*c + i*g}, {@code h' = o*tanh(c')}, written to out [2, B, H] (h' then c'). The default is the
+     * composed form; a backend overrides it with one pass.
+     */
+    default void lstmCell(Tensor inputGates, Tensor hiddenGates, Tensor c, Tensor out) {
+        try (var noGrad = GradMode.noGrad()) {
+            java.util.List<Tensor> gates = inputGates.add(hiddenGates).chunk(4, 1);
+            Tensor i = gates.get(0).sigmoid(), f = gates.get(1).sigmoid(), g = gates.get(2).tanh(), o = gates.get(3).sigmoid();
+            Tensor cNext = f.mul(c).add(i.mul(g));
+            copy(o.mul(cNext.tanh()), out.select(0, 0));
+            copy(cNext, out.select(0, 1));
+        }
+    }
+
+    /**
+     * The gradient of {@link #lstmCell}: from gradOut [2, B, H] (for h' and c') to gradGates [B, 4H] (the gradient
+     * of both gate inputs, which enter as a sum) and gradC [B, H]; both written, not read.
+     */
+    default void lstmCellBackward(Tensor inputGates, Tensor hiddenGates, Tensor c, Tensor gradOut, Tensor gradGates, Tensor gradC) {
+        try (var noGrad = GradMode.noGrad()) {
+            java.util.List<Tensor> gates = inputGates.add(hiddenGates).chunk(4, 1);
+            Tensor i = gates.get(0).sigmoid(), f = gates.get(1).sigmoid(), g = gates.get(2).tanh(), o = gates.get(3).sigmoid();
+            Tensor tanhC = f.mul(c).add(i.mul(g)).tanh();
+            Tensor gradH = gradOut.select(0, 0);
+            Tensor gradCNext = gradOut.select(0, 1).add(gradH.mul(o).mul(tanhC.square().rsub(1)));
+            Tensor gradI = gradCNext.mul(g).mul(i.mul(i.rsub(1)));
+            Tensor gradF = gradCNext.mul(c).mul(f.mul(f.rsub(1)));
+            Tensor gradG = gradCNext.mul(i).mul(g.square().rsub(1));
+            Tensor gradO = gradH.mul(tanhC).mul(o.mul(o.rsub(1)));
+            copy(Tensor.cat(1, gradI, gradF, gradG, gradO), gradGates);
+            copy(gradCNext.mul(f), gradC);
+        }
+    }
+
+    /**
+     * One GRU step from inputGates ({@code x W_ih^T + b_ih}) and hiddenGates ({@code h W_hh^T + b_hh}), both [B, 3H]
+     * in gate order r, z, n, and h [B, H]: {@code r = s(gi_r + gh_r)}, {@code z = s(gi_z + gh_z)},
+     * {@code n = tanh(gi_n + r*gh_n)}, {@code h' = (1-z)*n + z*h}, written to out [B, H].
+     */
+    default void gruCell(Tensor inputGates, Tensor hiddenGates, Tensor h, Tensor out) {
+        try (var noGrad = GradMode.noGrad()) {
+            java.util.List<Tensor> gi = inputGates.chunk(3, 1), gh = hiddenGates.chunk(3, 1);
+            Tensor r = gi.get(0).add(gh.get(0)).sigmoid(), z = gi.get(1).add(gh.get(1)).sigmoid();
+            Tensor n = gi.get(2).add(r.mul(gh.get(2))).tanh();
+            copy(n.add(z.mul(h.sub(n))), out);
+        }
+    }
+
+    /**
+     * The gradient of {@link #gruCell}: from gradOut [B, H] to gradInputGates and gradHiddenGates [B, 3H] (equal but
+     * in the n block, where the hidden side is scaled by r) and gradH [B, H]; all written, not read.
+     */
+    default void gruCellBackward(Tensor inputGates, Tensor hiddenGates, Tensor h, Tensor gradOut,
+                                 Tensor gradInputGates, Tensor gradHiddenGates, Tensor gradH) {
+        try (var noGrad = GradMode.noGrad()) {
+            java.util.List<Tensor> gi = inputGates.chunk(3, 1), gh = hiddenGates.chunk(3, 1);
+            Tensor r = gi.get(0).add(gh.get(0)).sigmoid(), z = gi.get(1).add(gh.get(1)).sigmoid();
+            Tensor n = gi.get(2).add(r.mul(gh.get(2))).tanh();
+            Tensor gradN = gradOut.mul(z.rsub(1)).mul(n.square().rsub(1));
+            Tensor gradZ = gradOut.mul(h.sub(n)).mul(z.mul(z.rsub(1)));
+            Tensor gradR = gradN.mul(gh.get(2)).mul(r.mul(r.rsub(1)));
+            copy(Tensor.cat(1, gradR, gradZ, gradN), gradInputGates);
+            copy(Tensor.cat(1, gradR, gradZ, gradN.mul(r)), gradHiddenGates);
+            copy(gradOut.mul(z), gradH);
+        }
+    }
+
     /** Max pooling of contiguous NCHW input; indices are flat positions within each input plane (h*W+w). */
     void maxPool2d(Tensor input, Window2d window, Tensor out, Tensor indices);
 

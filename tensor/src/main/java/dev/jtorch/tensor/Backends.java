@@ -22,6 +22,10 @@ public final class Backends {
         return m;
     }
 
+    /**
+     * The backend of {@code device}; on a thread capturing a {@link CapturedGraph}, a decorator that also records
+     * each call (one volatile read decides, when no thread captures).
+     */
     public static Backend of(Device device) {
         BackendProvider p = PROVIDERS.get(device.kind());
         if (p == null) {
@@ -29,7 +33,7 @@ public final class Backends {
                     ? "no CPU backend on the class path: add the jtorch-ops-vector module"
                     : "no CUDA backend on the class path: add the jtorch-ops-cuda module");
         }
-        return p.backend(device);
+        return CaptureSession.route(p.backend(device));
     }
 
     /** Whether a device of this kind can be used; for CUDA, whether the driver, libraries and a GPU answer. */

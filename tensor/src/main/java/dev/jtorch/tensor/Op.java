@@ -60,5 +60,10 @@ public enum Op {
     /** attrs: Window2d, Tensor indices. */
     MAX_POOL2D,
     /** attrs: Window2d. */
-    AVG_POOL2D
+    AVG_POOL2D,
+    // recurrent cells, fused (one pass over the gates instead of ~10 kernels and their temporaries)
+    /** inputs inputGates [B,4H], hiddenGates [B,4H] (gate order i, f, g, o), c [B,H]; output [2,B,H]: h' then c'. */
+    LSTM_CELL,
+    /** inputs inputGates [B,3H], hiddenGates [B,3H] (gate order r, z, n), h [B,H]; output h' [B,H]. */
+    GRU_CELL
 }

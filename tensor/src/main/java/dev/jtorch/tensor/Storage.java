@@ -21,6 +21,7 @@ public final class Storage {
         this.block = block;
         this.byteSize = block.byteSize();
         this.registration = Reclaimer.register(this, block);
+        CaptureSession.pinIfCapturing(this);
     }
 
     public Device device() { return device; }
@@ -40,6 +41,18 @@ public final class Storage {
     void acquire() {
         if (released) throw new IllegalStateException("cannot view a freed storage");
         owners.incrementAndGet();
+    }
+
+    /**
+     * Frees the memory now, whatever tensors still use it: a storage made during capture belongs to its
+     * {@link CapturedGraph}, which calls this when it closes. Tensors over it fail their next use.
+     */
+    void freeForGraph() {
+        synchronized (this) {
+            if (released) return;
+            released = true;
+        }
+        registration.freeNow();
     }
 
     /** One owner let go; the last one frees the memory at once. */

@@ -23,7 +23,9 @@ import java.util.concurrent.TimeUnit;
  * JMH thread per core. The score is FLOP per nanosecond, i.e. GFLOP/s, summed over threads.
  * Each width has its own method with its own static final species, so the JIT sees constants.
  * Run the method whose width the JIT maps to registers (fma256 on AVX2, fma512 with UseAVX=3); a wider one
- * falls back to Java loops and measures nothing useful.
+ * falls back to Java loops and measures nothing useful. The plain methods run on 2 JMH threads, the
+ * {@code OneThread} ones on 1: the peak that a GEMM at {@code threads} = 2 or 1 is compared with (Report reads
+ * the thread count from JMH's own column).
  */
 @State(Scope.Thread)
 @BenchmarkMode(Mode.Throughput)
@@ -75,6 +77,13 @@ public class FmaPeakBench {
         return sum(c0.add(c1).add(c2).add(c3), c4.add(c5).add(c6).add(c7), c8.add(c9).add(c10).add(c11));
     }
 
+    @Benchmark
+    @Threads(1)
+    @OperationsPerInvocation(FLOPS_256)
+    public float fma256OneThread() {
+        return fma256();
+    }
+
     private static final VectorSpecies<Float> S512 = FloatVector.SPECIES_512;
 
     @Benchmark
@@ -89,6 +98,13 @@ public class FmaPeakBench {
             c8 = c8.fma(vx, vy); c9 = c9.fma(vx, vy); c10 = c10.fma(vx, vy); c11 = c11.fma(vx, vy);
         }
         return sum(c0.add(c1).add(c2).add(c3), c4.add(c5).add(c6).add(c7), c8.add(c9).add(c10).add(c11));
+    }
+
+    @Benchmark
+    @Threads(1)
+    @OperationsPerInvocation(FLOPS_512)
+    public float fma512OneThread() {
+        return fma512();
     }
 
     private static float sum(FloatVector p, FloatVector q, FloatVector r) {

@@ -27,7 +27,9 @@ import java.util.concurrent.TimeUnit;
  * Square single-precision GEMM, {@code C = A @ B} with row-major n x n operands in native memory: jtorch's
  * {@link Sgemm} beside OpenBLAS's {@code cblas_sgemm} on the same buffers, each library with {@code threads}
  * threads of its own (one JMH thread calls). Time per call; GFLOP/s = 2 n^3 / time (see
- * {@code dev.jtorch.bench.Report}). Peers still to come (libtorch through DJL) get a method each here.
+ * {@code dev.jtorch.bench.Report}). libtorch's {@code torch.mm} is measured by {@code peers.LibtorchSgemmBench}
+ * (its own class: DJL must not load in the OpenBLAS forks); Report puts all three in one table, beside the FMA
+ * peak at the same thread count.
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.AverageTime)
@@ -39,8 +41,8 @@ public class SgemmBench {
     @Param({"64", "256", "512", "1024", "2048"})
     public int n;
 
-    /** Intra-op threads of each library (jtorch's pool, OpenBLAS's pool). */
-    @Param({"2"})
+    /** Intra-op threads of each library (jtorch's pool, OpenBLAS's pool); compare with FmaPeakBench at as many. */
+    @Param({"1", "2"})
     public int threads;
 
     private Arena arena;

@@ -18,6 +18,8 @@ import dev.jtorch.bench.peers.OnnxRuntimeLatencyBench;
 import dev.jtorch.bench.peers.OnnxRuntimePeer;
 import dev.jtorch.nn.F;
 import dev.jtorch.nn.LSTM;
+import dev.jtorch.nn.RnnOptions;
+import dev.jtorch.tensor.CapturedGraph;
 import dev.jtorch.tensor.GradMode;
 import dev.jtorch.tensor.MemoryScope;
 import dev.jtorch.tensor.Tensor;
@@ -40,9 +42,10 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Single-sample inference latency of the models of {@link OnnxModels} (MLP 784-256-10, LeNet-5 on 28x28, LSTM
- * 28 -> {@value OnnxRuntimeLatencyBench#LSTM_HIDDEN} over 28 steps + fc), the same weights and input in jtorch,
- * libtorch (DJL) and ONNX Runtime, at the same intra-op thread count. jtorch runs each call under no-grad in a
+ * Single-sample inference latency of the models of {@link OnnxModels} (MLP 784-256-10, LeNet-5 on 28x28, the
+ * examples' forecasting LSTM: 2 layers of hidden {@value OnnxRuntimeLatencyBench#LSTM_HIDDEN} over 30 steps of one
+ * feature + fc to 10), the same weights and input in jtorch, libtorch (DJL) and ONNX Runtime, at the same intra-op
+ * thread count; the setup checks that the three compute the same output before anything is timed. jtorch runs each call under no-grad in a
  * {@link MemoryScope}, so every intermediate tensor's memory goes back to the allocator when the call returns.
  */
 @State(Scope.Benchmark)
@@ -64,6 +67,8 @@ public class InferenceLatencyBench {
     private final Map<String, Tensor> p = new HashMap<>();
     private LSTM lstm;
     private Tensor x;
+    /** The jtorch forward captured once on {@link #x}; {@link #jtorchGraph()} replays it. */
+    private CapturedGraph graph;
 
     private NDManager manager;
     private final Map<String, NDArray> nd = new HashMap<>();
@@ -85,10 +90,10 @@ public class InferenceLatencyBench {
             nd.put(e.getKey(), LibtorchPeer.array(manager, e.getValue(), shape));
         }
         if (model.equals("lstm")) {
-            int hidden = OnnxRuntimeLatencyBench.LSTM_HIDDEN;
-            lstm = new LSTM((int) p.get("lstm.weight_ih_l0").size(1), hidden);
+            lstm = new LSTM(OnnxRuntimeLatencyBench.LSTM_INPUT, OnnxRuntimeLatencyBench.LSTM_HIDDEN,
+                    RnnOptions.defaults().numLayers(OnnxRuntimeLatencyBench.LSTM_LAYERS));
             Map<String, Tensor> state = new HashMap<>();
-            for (String k : new String[] {"weight_ih_l0", "weight_hh_l0", "bias_ih_l0", "bias_hh_l0"}) state.put(k, p.get("lstm." + k));
+            for (var e : p.entrySet()) if (e.getKey().startsWith("lstm.")) state.put(e.getKey().substring("lstm.".length()), e.getValue());
             lstm.loadStateDict(state);
             lstm.eval();
         }
@@ -101,6 +106,43 @@ public class InferenceLatencyBench {
         session = OnnxRuntimePeer.session(m.bytes(), threads);
         ortInput = OnnxRuntimePeer.tensor(xv, shape);
         ortInputName = session.getInputNames().iterator().next();
+        checkAgreement();
+        graph = CapturedGraph.capture(() -> jtorchForward(x));
+        try (var noGrad = GradMode.noGrad()) {
+            requireClose(graph.output().toFloatArray(), jtorchForward(x).toFloatArray(), "eager jtorch");
+        }
+    }
+
+    /** The three runtimes must compute the same model: compares their outputs once, before timing. */
+    private void checkAgreement() throws OrtException {
+        float[] expected;
+        try (var noGrad = GradMode.noGrad()) {
+            expected = jtorchForward(x).toFloatArray();
+        }
+        float[] fromLibtorch;
+        try (NDManager step = manager.newSubManager()) {
+            nx.tempAttach(step);
+            fromLibtorch = libtorchForward(nx).toFloatArray();
+        }
+        float[] fromOrt;
+        try (OrtSession.Result r = session.run(Map.of(ortInputName, ortInput))) {
+            java.nio.FloatBuffer b = ((OnnxTensor) r.get(0)).getFloatBuffer();
+            fromOrt = new float[b.remaining()];
+            b.get(fromOrt);
+        }
+        requireClose(expected, fromLibtorch, "libtorch");
+        requireClose(expected, fromOrt, "ONNX Runtime");
+    }
+
+    private void requireClose(float[] jtorch, float[] peer, String peerName) {
+        if (jtorch.length != peer.length) {
+            throw new IllegalStateException(model + ": jtorch gives " + jtorch.length + " outputs, " + peerName + " " + peer.length);
+        }
+        for (int i = 0; i < jtorch.length; i++) {
+            if (!(Math.abs(jtorch[i] - peer[i]) <= 1e-4 + 1e-3 * Math.abs(peer[i]))) {
+                throw new IllegalStateException(model + ": output " + i + " is " + jtorch[i] + " in jtorch but " + peer[i] + " in " + peerName);
+            }
+        }
     }
 
     Tensor jtorchForward(Tensor in) {
@@ -113,7 +155,7 @@ public class InferenceLatencyBench {
                 h = F.relu(F.linear(h, p.get("fc2.weight"), p.get("fc2.bias")));
                 yield F.linear(h, p.get("fc3.weight"), p.get("fc3.bias"));
             }
-            case "lstm" -> F.linear(lstm.forward(in, null, null).hN().squeeze(0), p.get("fc.weight"), p.get("fc.bias"));
+            case "lstm" -> F.linear(lstm.forward(in, null, null).hN().select(0, -1), p.get("fc.weight"), p.get("fc.bias"));
             default -> throw new IllegalArgumentException(model);
         };
     }
@@ -123,6 +165,13 @@ public class InferenceLatencyBench {
         try (var noGrad = GradMode.noGrad(); var scope = MemoryScope.open()) {
             return jtorchForward(x).numel();
         }
+    }
+
+    /** The same forward replayed from a {@link CapturedGraph}: no tensors, shapes or autograd checks per call. */
+    @Benchmark
+    public long jtorchGraph() {
+        graph.replay();
+        return graph.output().numel();
     }
 
     NDArray libtorchForward(NDArray in) {
@@ -142,11 +191,15 @@ public class InferenceLatencyBench {
             }
             case "lstm" -> {
                 long n = in.getShape().get(1), hidden = OnnxRuntimeLatencyBench.LSTM_HIDDEN;
+                int layers = OnnxRuntimeLatencyBench.LSTM_LAYERS;
                 NDManager m = in.getManager();
-                NDList state = new NDList(m.zeros(new Shape(1, n, hidden)), m.zeros(new Shape(1, n, hidden)));
-                NDList params = new NDList(nd.get("lstm.weight_ih_l0"), nd.get("lstm.weight_hh_l0"), nd.get("lstm.bias_ih_l0"), nd.get("lstm.bias_hh_l0"));
-                NDList out = in.getNDArrayInternal().lstm(in, state, params, true, 1, 0, false, false, false);
-                yield Linear.linear(out.get(1).squeeze(0), nd.get("fc.weight"), nd.get("fc.bias")).singletonOrThrow();
+                NDList state = new NDList(m.zeros(new Shape(layers, n, hidden)), m.zeros(new Shape(layers, n, hidden)));
+                NDList params = new NDList();
+                for (int l = 0; l < layers; l++) {
+                    for (String k : new String[] {"weight_ih_l", "weight_hh_l", "bias_ih_l", "bias_hh_l"}) params.add(nd.get("lstm." + k + l));
+                }
+                NDList out = in.getNDArrayInternal().lstm(in, state, params, true, layers, 0, false, false, false);
+                yield Linear.linear(out.get(1).get(layers - 1), nd.get("fc.weight"), nd.get("fc.bias")).singletonOrThrow();
             }
             default -> throw new IllegalArgumentException(model);
         };
@@ -169,6 +222,7 @@ public class InferenceLatencyBench {
 
     @TearDown(Level.Trial)
     public void tearDown() throws OrtException {
+        graph.close();
         ortInput.close();
         session.close();
         manager.close();

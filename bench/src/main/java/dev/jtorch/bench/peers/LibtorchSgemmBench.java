@@ -21,7 +21,7 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * {@code torch.mm} on float32 n x n matrices through DJL (libtorch 2.7.1, its bundled MKL/oneDNN sgemm), with
- * libtorch's intra-op threads pinned to {@link #threads} (2: this machine's core count, and what jtorch's sgemm uses).
+ * libtorch's intra-op threads pinned to {@link #threads} (1 and 2, as SgemmBench runs jtorch and OpenBLAS).
  * One JMH thread calls it; libtorch parallelizes inside. GFLOP/s = 2 n^3 / time.
  */
 @State(Scope.Benchmark)
@@ -35,7 +35,8 @@ public class LibtorchSgemmBench {
     @Param({"64", "256", "512", "1024", "2048"})
     public int n;
 
-    @Param({"2"})
+    /** libtorch's intra-op threads; the same values as SgemmBench's {@code threads}. */
+    @Param({"1", "2"})
     public int threads;
 
     private NDManager manager;

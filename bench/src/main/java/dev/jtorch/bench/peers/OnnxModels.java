@@ -79,33 +79,45 @@ public final class OnnxModels {
     }
 
     /**
-     * One-layer LSTM, sequence-first like {@code nn.LSTM(inputSize, hidden)}, then {@code fc} on the last hidden
-     * state: input {@code x [T, N, inputSize]}, output {@code [N, classes]}.
+     * The forecasting model of the examples ({@code MultiStepLSTM}): a stacked LSTM {@code nn.LSTM(inputSize, hidden,
+     * num_layers=layers)}, sequence-first, then {@code fc} from the last layer's final hidden state to {@code horizon}
+     * outputs. Input {@code x [T, N, inputSize]}, output {@code [N, horizon]}. Each layer is its own ONNX LSTM node;
+     * a layer's {@code Y [T, 1, N, H]} is squeezed to {@code [T, N, H]} to feed the next.
      */
-    public static Model lstm(long seed, int inputSize, int hidden, int classes) {
+    public static Model forecastLstm(long seed, int inputSize, int hidden, int layers, int horizon) {
         Params p = new Params(seed);
         double k = 1 / Math.sqrt(hidden);
-        p.uniform("lstm.weight_ih_l0", k, 4L * hidden, inputSize);
-        p.uniform("lstm.weight_hh_l0", k, 4L * hidden, hidden);
-        p.uniform("lstm.bias_ih_l0", k, 4L * hidden);
-        p.uniform("lstm.bias_hh_l0", k, 4L * hidden);
-        p.linear("fc", hidden, classes);
+        for (int l = 0; l < layers; l++) {
+            int in = l == 0 ? inputSize : hidden;
+            p.uniform("lstm.weight_ih_l" + l, k, 4L * hidden, in);
+            p.uniform("lstm.weight_hh_l" + l, k, 4L * hidden, hidden);
+            p.uniform("lstm.bias_ih_l" + l, k, 4L * hidden);
+            p.uniform("lstm.bias_hh_l" + l, k, 4L * hidden);
+        }
+        p.linear("fc", hidden, horizon);
         Graph g = new Graph("lstm");
         g.input("x", "T", "N", (long) inputSize);
-        // ONNX: W [1, 4H, I], R [1, 4H, H], B [1, 8H] = [Wb, Rb], gates in the order i, o, f, c (PyTorch: i, f, g, o).
-        String w = g.init("W", ifgoToIofc(p.get("lstm.weight_ih_l0"), hidden), 1, 4L * hidden, inputSize);
-        String r = g.init("R", ifgoToIofc(p.get("lstm.weight_hh_l0"), hidden), 1, 4L * hidden, hidden);
-        float[] b = new float[8 * hidden];
-        System.arraycopy(ifgoToIofc(p.get("lstm.bias_ih_l0"), hidden), 0, b, 0, 4 * hidden);
-        System.arraycopy(ifgoToIofc(p.get("lstm.bias_hh_l0"), hidden), 0, b, 4 * hidden, 4 * hidden);
-        String bias = g.init("B", b, 1, 8L * hidden);
-        NodeProto.Builder lstm = NodeProto.newBuilder().setOpType("LSTM").setName("lstm")
-                .addInput("x").addInput(w).addInput(r).addInput(bias)
-                .addOutput("lstm_y").addOutput("lstm_h").addOutput("lstm_c")
-                .addAttribute(attr("hidden_size", (long) hidden));
-        g.g.addNode(lstm);
-        String h = g.node("Squeeze", List.of("lstm_h", g.init("axes0", new long[] {0})), Map.of()); // [1, N, H] -> [N, H]
-        g.output(g.gemm(h, p, "fc"), "logits", "N", (long) classes);
+        String axis0 = g.init("axes0", new long[] {0}), axis1 = layers > 1 ? g.init("axes1", new long[] {1}) : null;
+        String sequence = "x", lastHidden = null;
+        for (int l = 0; l < layers; l++) {
+            int in = l == 0 ? inputSize : hidden;
+            String layer = "lstm_l" + l;
+            // ONNX: W [1, 4H, I], R [1, 4H, H], B [1, 8H] = [Wb, Rb], gates in the order i, o, f, c (PyTorch: i, f, g, o).
+            String w = g.init(layer + "_W", ifgoToIofc(p.get("lstm.weight_ih_l" + l), hidden), 1, 4L * hidden, in);
+            String r = g.init(layer + "_R", ifgoToIofc(p.get("lstm.weight_hh_l" + l), hidden), 1, 4L * hidden, hidden);
+            float[] b = new float[8 * hidden];
+            System.arraycopy(ifgoToIofc(p.get("lstm.bias_ih_l" + l), hidden), 0, b, 0, 4 * hidden);
+            System.arraycopy(ifgoToIofc(p.get("lstm.bias_hh_l" + l), hidden), 0, b, 4 * hidden, 4 * hidden);
+            String bias = g.init(layer + "_B", b, 1, 8L * hidden);
+            g.g.addNode(NodeProto.newBuilder().setOpType("LSTM").setName(layer)
+                    .addInput(sequence).addInput(w).addInput(r).addInput(bias)
+                    .addOutput(layer + "_y").addOutput(layer + "_h").addOutput(layer + "_c")
+                    .addAttribute(attr("hidden_size", (long) hidden)));
+            if (l < layers - 1) sequence = g.node("Squeeze", List.of(layer + "_y", axis1), Map.of()); // [T, 1, N, H] -> [T, N, H]
+            lastHidden = layer + "_h";
+        }
+        String h = g.node("Squeeze", List.of(lastHidden, axis0), Map.of()); // [1, N, H] -> [N, H]
+        g.output(g.gemm(h, p, "fc"), "forecast", "N", (long) horizon);
         return g.model(p);
     }
 

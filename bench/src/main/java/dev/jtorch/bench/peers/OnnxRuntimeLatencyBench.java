@@ -24,7 +24,9 @@ import java.util.concurrent.TimeUnit;
  * Inference latency of ONNX Runtime (CPU) on the models of {@link OnnxModels}, batch {@link #batch}, with
  * {@link #threads} intra-op threads: the peer of jtorch's own inference latency on the same models and weights
  * ({@code OnnxModels.*(SEED)} gives the parameters under PyTorch names). Input shapes: mlp {@code [N, 784]},
- * lenet5 {@code [N, 1, 28, 28]}, lstm {@code [28, N, 28]} (sequence-first, hidden {@value #LSTM_HIDDEN}).
+ * lenet5 {@code [N, 1, 28, 28]}, lstm {@code [30, N, 1]}: the examples' forecasting model ({@code MultiStepLSTM}:
+ * {@value #LSTM_LAYERS} stacked layers of hidden {@value #LSTM_HIDDEN} over {@value #LSTM_STEPS} steps of one feature,
+ * fc to {@value #LSTM_HORIZON} outputs), sequence-first.
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.AverageTime)
@@ -34,7 +36,7 @@ import java.util.concurrent.TimeUnit;
 @Fork(value = 1, jvmArgsAppend = {"--enable-native-access=ALL-UNNAMED"})
 public class OnnxRuntimeLatencyBench {
     public static final long SEED = 42;
-    public static final int LSTM_HIDDEN = 128;
+    public static final int LSTM_STEPS = 30, LSTM_INPUT = 1, LSTM_HIDDEN = 64, LSTM_LAYERS = 2, LSTM_HORIZON = 10;
 
     @Param({"mlp", "lenet5", "lstm"})
     public String model;
@@ -54,7 +56,7 @@ public class OnnxRuntimeLatencyBench {
         return switch (name) {
             case "mlp" -> OnnxModels.mlp(SEED);
             case "lenet5" -> OnnxModels.lenet5(SEED);
-            case "lstm" -> OnnxModels.lstm(SEED, 28, LSTM_HIDDEN, 10);
+            case "lstm" -> OnnxModels.forecastLstm(SEED, LSTM_INPUT, LSTM_HIDDEN, LSTM_LAYERS, LSTM_HORIZON);
             default -> throw new IllegalArgumentException("unknown model " + name);
         };
     }
@@ -64,7 +66,7 @@ public class OnnxRuntimeLatencyBench {
         return switch (name) {
             case "mlp" -> new long[] {n, 784};
             case "lenet5" -> new long[] {n, 1, 28, 28};
-            case "lstm" -> new long[] {28, n, 28};
+            case "lstm" -> new long[] {LSTM_STEPS, n, LSTM_INPUT};
             default -> throw new IllegalArgumentException("unknown model " + name);
         };
     }

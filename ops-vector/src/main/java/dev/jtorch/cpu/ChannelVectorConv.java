@@ -1,0 +1,338 @@
+package dev.jtorch.cpu;
+
+import dev.jtorch.tensor.Window2d;
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorSpecies;
+
+import java.lang.foreign.MemorySegment;
+
+/**
+ * Direct float32 convolution of one sample and group with the <b>output channels in the vector lanes</b>, for few
+ * output channels on narrow outputs (LeNet conv2: 16 channels, 10-wide rows, where {@link DirectConv}'s vectors along
+ * a row are 62% full). It is the GEMM {@code out^T (P x O) = cols^T (P x K) @ W^T (K x O)} with cols never built:
+ * element (pixel p, tap t) of cols^T is {@code xp[base[p] + tapOffset[t]]} in a zero-padded copy xp of the input,
+ * with {@code base[p] = oh*sH*wp + ow*sW} and {@code tapOffset[t] = (c*hp + ki*dH)*wp + kj*dW} for
+ * {@code t = (c*kH + ki)*kW + kj}. Any stride, padding and dilation.
+ * <ul>
+ *   <li>forward: a register tile of 4 pixels x 2 vectors of channels (8 pixels x 1 vector when O/g fits one
+ *       vector); per tap, the weight vectors load once and each pixel's input broadcasts into them;
+ *   <li>weight gradient: the same product transposed, {@code dW^T (K x O) += cols (K x P) @ dy^T (P x O)}: a tile
+ *       of 4 taps x the channel vectors, reduced over pixels, dy transposed to pixel-major once per sample.
+ * </ul>
+ * Weights are packed per block of B = 1 or 2 vectors of output channels as {@code packed[(block*K + t)*B + j]},
+ * zero past O/g, so no lane is masked.
+ */
+final class ChannelVectorConv {
+    private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
+    private static final int V = S.length();
+    /** Taps (or pixels) per register tile: with 2 channel vectors, 8 accumulators of 16 registers. */
+    private static final int TILE = 4;
+
+    private static final ThreadLocal<float[]> PADDED = ThreadBuffers.floats();
+    private static final ThreadLocal<float[]> PIXEL_MAJOR = ThreadBuffers.floats();
+    private static final ThreadLocal<float[]> DY_PLANES = ThreadBuffers.floats();
+    private static final ThreadLocal<int[]> BASES = ThreadLocal.withInitial(() -> new int[0]);
+    private static final ThreadLocal<int[]> TAP_OFFSETS = ThreadLocal.withInitial(() -> new int[0]);
+    private static final ThreadLocal<int[]> ROW_OFFSETS = ThreadLocal.withInitial(() -> new int[0]);
+
+    private ChannelVectorConv() {}
+
+    /**
+     * Where this beats {@link DirectConv}: few output channels per group (the packed weights, K x B, stay in L1),
+     * and the channel vectors fuller than DirectConv's vectors along output rows.
+     */
+    static boolean suits(Window2d win, int outPerGroup, int patch) {
+        if (!suitsWeightGrad(outPerGroup, patch)) return false;
+        int outW = (int) win.outW();
+        double rowFill = (double) outW / (Math.ceilDiv(outW, V) * V);
+        double channelFill = (double) outPerGroup / (Math.ceilDiv(outPerGroup, V) * V);
+        return !DirectConv.suits(win, outPerGroup) || channelFill > rowFill;
+    }
+
+    /** The weight gradient's form: few output channels per group, the packed K x B gradient small enough for L1. */
+    static boolean suitsWeightGrad(int outPerGroup, int patch) {
+        return outPerGroup <= 2 * V && (long) patch * blockWidth(outPerGroup) <= 8192;
+    }
+
+    /** Lanes per channel block: one vector when O/g fits it, else two. */
+    static int blockWidth(int outPerGroup) { return outPerGroup <= V ? V : 2 * V; }
+
+    /** Floats of {@link #packWeights}'s result. */
+    static int packedSize(int outPerGroup, int patch) {
+        int b = blockWidth(outPerGroup);
+        return Math.ceilDiv(outPerGroup, b) * patch * b;
+    }
+
+    /** {@code packed[at + (block*K + t)*B + j] = k[kAt + (block*B + j)*K + t]}, 0 past O/g: one group's weights. */
+    static void packWeights(MemorySegment k, long kAt, int og, int patch, float[] packed, int at) {
+        int b = blockWidth(og), blocks = Math.ceilDiv(og, b);
+        java.util.Arrays.fill(packed, at, at + blocks * patch * b, 0f);
+        for (int o = 0; o < og; o++) {
+            int block = o / b, j = o % b;
+            for (int t = 0; t < patch; t++) {
+                packed[at + (block * patch + t) * b + j] = k.getAtIndex(ElementAccess.F32, kAt + (long) o * patch + t);
+            }
+        }
+    }
+
+    // ---------------------------------------------------------------------------------------------------------
+    // forward
+
+    /**
+     * {@code out[o*P + p] = bias[bi + o] + sum_t cols^T[p, t] * W[o, t]} for o < og: one sample and group, input
+     * planes (cg x h x w) contiguous at element xAt of x, weights packed at element pAt by {@link #packWeights};
+     * bias may be null.
+     */
+    static void forward(MemorySegment x, long xAt, int cg, int h, int w, Window2d win, float[] packed, int pAt, int og,
+                        float[] bias, int bi, float[] out) {
+        int outH = (int) win.outH(), outW = (int) win.outW(), pixels = outH * outW, patch = cg * win.kernelH() * win.kernelW();
+        int b = blockWidth(og), blocks = Math.ceilDiv(og, b), tile = b == V ? 2 * TILE : TILE;
+        float[] xp = pad(x, xAt, cg, h, w, win);
+        int[] base = pixelBases(win, w, tile);
+        int[] rows = rowOffsets(cg, h, w, win);
+        int rowCount = cg * win.kernelH(), kW = win.kernelW(), dW = win.dilationW();
+        int width = blocks * b;
+        float[] t = ThreadBuffers.atLeast(PIXEL_MAJOR, (long) Math.ceilDiv(pixels, tile) * tile * width);
+        for (int block = 0; block < blocks; block++) {
+            int wAt = pAt + block * patch * b, tAt = block * b;
+            if (b == V) {
+                for (int p = 0; p < pixels; p += tile) oneVectorTile(xp, base, p, rows, rowCount, kW, dW, packed, wAt, t, tAt + p * width, width);
+            } else {
+                for (int p = 0; p < pixels; p += tile) twoVectorTile(xp, base, p, rows, rowCount, kW, dW, packed, wAt, t, tAt + p * width, width);
+            }
+        }
+        // pixel-major to channel planes, adding the bias
+        for (int o = 0; o < og; o++) {
+            float z = bias == null ? 0f : bias[bi + o];
+            for (int p = 0, at = o * pixels; p < pixels; p++) out[at + p] = t[p * width + o] + z;
+        }
+    }
+
+    /**
+     * Pixels p..p+3 against two channel vectors: {@code t[tAt + i*ld + j] = sum_k xp[base[p+i] + tapOffset(k)] * packed[...]}.
+     * The taps run as (channel row, kj) with kj innermost, so the input index is linear in kj and the JIT checks its
+     * bounds once per row instead of once per load.
+     */
+    private static void twoVectorTile(float[] xp, int[] base, int p, int[] rows, int rowCount, int kW, int dW,
+                                      float[] packed, int wAt, float[] t, int tAt, int ld) {
+        int b0 = base[p], b1 = base[p + 1], b2 = base[p + 2], b3 = base[p + 3];
+        FloatVector s00 = FloatVector.zero(S), s01 = s00, s10 = s00, s11 = s00, s20 = s00, s21 = s00, s30 = s00, s31 = s00;
+        int wk = wAt;
+        for (int r = 0; r < rowCount; r++) {
+            int row = rows[r];
+            for (int kj = 0; kj < kW; kj++, wk += 2 * V) {
+                int off = row + kj * dW;
+                FloatVector w0 = FloatVector.fromArray(S, packed, wk), w1 = FloatVector.fromArray(S, packed, wk + V);
+                FloatVector x0 = FloatVector.broadcast(S, xp[b0 + off]), x1 = FloatVector.broadcast(S, xp[b1 + off]);
+                FloatVector x2 = FloatVector.broadcast(S, xp[b2 + off]), x3 = FloatVector.broadcast(S, xp[b3 + off]);
+                s00 = x0.fma(w0, s00); s01 = x0.fma(w1, s01);
+                s10 = x1.fma(w0, s10); s11 = x1.fma(w1, s11);
+                s20 = x2.fma(w0, s20); s21 = x2.fma(w1, s21);
+                s30 = x3.fma(w0, s30); s31 = x3.fma(w1, s31);
+            }
+        }
+        s00.intoArray(t, tAt); s01.intoArray(t, tAt + V);
+        s10.intoArray(t, tAt + ld); s11.intoArray(t, tAt + ld + V);
+        s20.intoArray(t, tAt + 2 * ld); s21.intoArray(t, tAt + 2 * ld + V);
+        s30.intoArray(t, tAt + 3 * ld); s31.intoArray(t, tAt + 3 * ld + V);
+    }
+
+    /** Pixels p..p+7 against one channel vector, taps walked as in {@link #twoVectorTile}. */
+    private static void oneVectorTile(float[] xp, int[] base, int p, int[] rows, int rowCount, int kW, int dW,
+                                      float[] packed, int wAt, float[] t, int tAt, int ld) {
+        int b0 = base[p], b1 = base[p + 1], b2 = base[p + 2], b3 = base[p + 3];
+        int b4 = base[p + 4], b5 = base[p + 5], b6 = base[p + 6], b7 = base[p + 7];
+        FloatVector s0 = FloatVector.zero(S), s1 = s0, s2 = s0, s3 = s0, s4 = s0, s5 = s0, s6 = s0, s7 = s0;
+        int wk = wAt;
+        for (int r = 0; r < rowCount; r++) {
+            int row = rows[r];
+            for (int kj = 0; kj < kW; kj++, wk += V) {
+                int off = row + kj * dW;
+                FloatVector wv = FloatVector.fromArray(S, packed, wk);
+                s0 = FloatVector.broadcast(S, xp[b0 + off]).fma(wv, s0);
+                s1 = FloatVector.broadcast(S, xp[b1 + off]).fma(wv, s1);
+                s2 = FloatVector.broadcast(S, xp[b2 + off]).fma(wv, s2);
+                s3 = FloatVector.broadcast(S, xp[b3 + off]).fma(wv, s3);
+                s4 = FloatVector.broadcast(S, xp[b4 + off]).fma(wv, s4);
+                s5 = FloatVector.broadcast(S, xp[b5 + off]).fma(wv, s5);
+                s6 = FloatVector.broadcast(S, xp[b6 + off]).fma(wv, s6);
+                s7 = FloatVector.broadcast(S, xp[b7 + off]).fma(wv, s7);
+            }
+        }
+        s0.intoArray(t, tAt); s1.intoArray(t, tAt + ld); s2.intoArray(t, tAt + 2 * ld); s3.intoArray(t, tAt + 3 * ld);
+        s4.intoArray(t, tAt + 4 * ld); s5.intoArray(t, tAt + 5 * ld); s6.intoArray(t, tAt + 6 * ld); s7.intoArray(t, tAt + 7 * ld);
+    }
+
+    // ---------------------------------------------------------------------------------------------------------
+    // weight gradient
+
+    /**
+     * {@code sums[at + o*K + t] += sum_p cols[t, p] * dy[o, p]} over one sample and group: input planes at element
+     * xAt of x, the gradient's og planes of P pixels at element dyAt of dy. {@code acc} ({@link #gradientBuffer}
+     * floats, zeroed by the caller before the first sample) holds the running sum in the packed layout;
+     * {@link #unpackGradient} moves it into {@code sums}.
+     */
+    static void accumulateWeightGrad(MemorySegment x, long xAt, int cg, int h, int w, Window2d win,
+                                     MemorySegment dy, long dyAt, int og, float[] acc) {
+        int pixels = (int) (win.outH() * win.outW()), patch = cg * win.kernelH() * win.kernelW();
+        int b = blockWidth(og), blocks = Math.ceilDiv(og, b), width = blocks * b;
+        float[] xp = pad(x, xAt, cg, h, w, win);
+        int[] base = pixelBases(win, w, 1);
+        int[] taps = tapOffsets(cg, h, w, win, TILE);
+        // dy^T, pixel-major, zero past og; dy's block comes to the heap in one bulk copy first (LeNet conv1: 4704
+        // floats, where an element-wise segment read per float costs as much as the products)
+        float[] g = ThreadBuffers.atLeast(PIXEL_MAJOR, (long) pixels * width), planes = ThreadBuffers.atLeast(DY_PLANES, (long) og * pixels);
+        MemorySegment.copy(dy, ElementAccess.F32, dyAt * Float.BYTES, planes, 0, og * pixels);
+        if (og < width) java.util.Arrays.fill(g, 0, pixels * width, 0f);
+        for (int o = 0; o < og; o++) {
+            for (int p = 0; p < pixels; p++) g[p * width + o] = planes[o * pixels + p];
+        }
+        int tapsPadded = Math.ceilDiv(patch, TILE) * TILE;
+        for (int block = 0; block < blocks; block++) {
+            int aAt = block * tapsPadded * b;
+            for (int t = 0; t < patch; t += TILE) {
+                if (b == V) oneVectorTaps(xp, base, pixels, taps, t, g, block * b, width, acc, aAt + t * b);
+                else twoVectorTaps(xp, base, pixels, taps, t, g, block * b, width, acc, aAt + t * b);
+            }
+        }
+    }
+
+    /** Floats of the packed gradient accumulator for og channels and K taps. */
+    static int gradientBuffer(int og, int patch) {
+        int b = blockWidth(og);
+        return Math.ceilDiv(og, b) * Math.ceilDiv(patch, TILE) * TILE * b;
+    }
+
+    /** {@code sums[at + o*K + t] = acc[...]}: the packed accumulator in the weight's layout. */
+    static void unpackGradient(float[] acc, int og, int patch, float[] sums, int at) {
+        int b = blockWidth(og), tapsPadded = Math.ceilDiv(patch, TILE) * TILE;
+        for (int o = 0; o < og; o++) {
+            int from = (o / b) * tapsPadded * b + o % b;
+            for (int t = 0; t < patch; t++) sums[at + o * patch + t] = acc[from + t * b];
+        }
+    }
+
+    /** Taps t..t+3 against two channel vectors, summed over every pixel into {@code acc[aAt + i*2V ...]}. */
+    private static void twoVectorTaps(float[] xp, int[] base, int pixels, int[] taps, int t, float[] g, int gAt, int ld,
+                                      float[] acc, int aAt) {
+        int o0 = taps[t], o1 = taps[t + 1], o2 = taps[t + 2], o3 = taps[t + 3];
+        FloatVector s00 = FloatVector.zero(S), s01 = s00, s10 = s00, s11 = s00, s20 = s00, s21 = s00, s30 = s00, s31 = s00;
+        for (int p = 0, gp = gAt; p < pixels; p++, gp += ld) {
+            int at = base[p];
+            FloatVector d0 = FloatVector.fromArray(S, g, gp), d1 = FloatVector.fromArray(S, g, gp + V);
+            FloatVector x0 = FloatVector.broadcast(S, xp[at + o0]), x1 = FloatVector.broadcast(S, xp[at + o1]);
+            FloatVector x2 = FloatVector.broadcast(S, xp[at + o2]), x3 = FloatVector.broadcast(S, xp[at + o3]);
+            s00 = x0.fma(d0, s00); s01 = x0.fma(d1, s01);
+            s10 = x1.fma(d0, s10); s11 = x1.fma(d1, s11);
+            s20 = x2.fma(d0, s20); s21 = x2.fma(d1, s21);
+            s30 = x3.fma(d0, s30); s31 = x3.fma(d1, s31);
+        }
+        int b = 2 * V;
+        FloatVector.fromArray(S, acc, aAt).add(s00).intoArray(acc, aAt);
+        FloatVector.fromArray(S, acc, aAt + V).add(s01).intoArray(acc, aAt + V);
+        FloatVector.fromArray(S, acc, aAt + b).add(s10).intoArray(acc, aAt + b);
+        FloatVector.fromArray(S, acc, aAt + b + V).add(s11).intoArray(acc, aAt + b + V);
+        FloatVector.fromArray(S, acc, aAt + 2 * b).add(s20).intoArray(acc, aAt + 2 * b);
+        FloatVector.fromArray(S, acc, aAt + 2 * b + V).add(s21).intoArray(acc, aAt + 2 * b + V);
+        FloatVector.fromArray(S, acc, aAt + 3 * b).add(s30).intoArray(acc, aAt + 3 * b);
+        FloatVector.fromArray(S, acc, aAt + 3 * b + V).add(s31).intoArray(acc, aAt + 3 * b + V);
+    }
+
+    /** Taps t..t+3 against one channel vector, two pixels per step so that eight chains run at once. */
+    private static void oneVectorTaps(float[] xp, int[] base, int pixels, int[] taps, int t, float[] g, int gAt, int ld,
+                                      float[] acc, int aAt) {
+        int o0 = taps[t], o1 = taps[t + 1], o2 = taps[t + 2], o3 = taps[t + 3];
+        FloatVector s0 = FloatVector.zero(S), s1 = s0, s2 = s0, s3 = s0, r0 = s0, r1 = s0, r2 = s0, r3 = s0;
+        int p = 0, gp = gAt;
+        for (; p + 2 <= pixels; p += 2, gp += 2 * ld) {
+            int at = base[p], an = base[p + 1];
+            FloatVector d = FloatVector.fromArray(S, g, gp), e = FloatVector.fromArray(S, g, gp + ld);
+            s0 = FloatVector.broadcast(S, xp[at + o0]).fma(d, s0);
+            s1 = FloatVector.broadcast(S, xp[at + o1]).fma(d, s1);
+            s2 = FloatVector.broadcast(S, xp[at + o2]).fma(d, s2);
+            s3 = FloatVector.broadcast(S, xp[at + o3]).fma(d, s3);
+            r0 = FloatVector.broadcast(S, xp[an + o0]).fma(e, r0);
+            r1 = FloatVector.broadcast(S, xp[an + o1]).fma(e, r1);
+            r2 = FloatVector.broadcast(S, xp[an + o2]).fma(e, r2);
+            r3 = FloatVector.broadcast(S, xp[an + o3]).fma(e, r3);
+        }
+        if (p < pixels) {
+            int at = base[p];
+            FloatVector d = FloatVector.fromArray(S, g, gp);
+            s0 = FloatVector.broadcast(S, xp[at + o0]).fma(d, s0);
+            s1 = FloatVector.broadcast(S, xp[at + o1]).fma(d, s1);
+            s2 = FloatVector.broadcast(S, xp[at + o2]).fma(d, s2);
+            s3 = FloatVector.broadcast(S, xp[at + o3]).fma(d, s3);
+        }
+        FloatVector.fromArray(S, acc, aAt).add(s0.add(r0)).intoArray(acc, aAt);
+        FloatVector.fromArray(S, acc, aAt + V).add(s1.add(r1)).intoArray(acc, aAt + V);
+        FloatVector.fromArray(S, acc, aAt + 2 * V).add(s2.add(r2)).intoArray(acc, aAt + 2 * V);
+        FloatVector.fromArray(S, acc, aAt + 3 * V).add(s3.add(r3)).intoArray(acc, aAt + 3 * V);
+    }
+
+    // ---------------------------------------------------------------------------------------------------------
+    // addressing
+
+    /** The input planes with the window's padding as zeros around them: cg planes of (h+2pH) x (w+2pW). */
+    private static float[] pad(MemorySegment x, long xAt, int cg, int h, int w, Window2d win) {
+        int pH = win.padH(), pW = win.padW(), hp = h + 2 * pH, wp = w + 2 * pW, size = cg * hp * wp;
+        float[] xp = ThreadBuffers.atLeast(PADDED, size);
+        if (pH == 0 && pW == 0) {
+            MemorySegment.copy(x, ElementAccess.F32, xAt * Float.BYTES, xp, 0, size);
+            return xp;
+        }
+        java.util.Arrays.fill(xp, 0, size, 0f);
+        for (int c = 0; c < cg; c++) {
+            for (int i = 0; i < h; i++) {
+                MemorySegment.copy(x, ElementAccess.F32, (xAt + ((long) c * h + i) * w) * Float.BYTES, xp, (c * hp + i + pH) * wp + pW, w);
+            }
+        }
+        return xp;
+    }
+
+    /** base[p] for every output pixel, padded to a multiple of {@code multiple} by repeating the last one. */
+    private static int[] pixelBases(Window2d win, int w, int multiple) {
+        int outH = (int) win.outH(), outW = (int) win.outW(), pixels = outH * outW;
+        int wp = w + 2 * win.padW();
+        int padded = Math.ceilDiv(pixels, multiple) * multiple;
+        int[] base = intsAtLeast(BASES, padded);
+        for (int oh = 0, p = 0; oh < outH; oh++) {
+            for (int ow = 0; ow < outW; ow++, p++) base[p] = oh * win.strideH() * wp + ow * win.strideW();
+        }
+        for (int p = pixels; p < padded; p++) base[p] = base[pixels - 1];
+        return base;
+    }
+
+    /** The offset of each (channel, ki) row of taps in the padded input: {@code (c*hp + ki*dH)*wp}. */
+    private static int[] rowOffsets(int cg, int h, int w, Window2d win) {
+        int kH = win.kernelH(), hp = h + 2 * win.padH(), wp = w + 2 * win.padW();
+        int[] rows = intsAtLeast(ROW_OFFSETS, cg * kH);
+        for (int c = 0, r = 0; c < cg; c++) {
+            for (int ki = 0; ki < kH; ki++, r++) rows[r] = (c * hp + ki * win.dilationH()) * wp;
+        }
+        return rows;
+    }
+
+    /** tapOffset[t] for every tap, padded to a multiple of {@code multiple} with 0 (a valid address). */
+    private static int[] tapOffsets(int cg, int h, int w, Window2d win, int multiple) {
+        int kH = win.kernelH(), kW = win.kernelW(), hp = h + 2 * win.padH(), wp = w + 2 * win.padW();
+        int patch = cg * kH * kW, padded = Math.ceilDiv(patch, multiple) * multiple;
+        int[] taps = intsAtLeast(TAP_OFFSETS, padded);
+        for (int c = 0, t = 0; c < cg; c++) {
+            for (int ki = 0; ki < kH; ki++) {
+                for (int kj = 0; kj < kW; kj++, t++) taps[t] = (c * hp + ki * win.dilationH()) * wp + kj * win.dilationW();
+            }
+        }
+        for (int t = patch; t < padded; t++) taps[t] = 0;
+        return taps;
+    }
+
+    private static int[] intsAtLeast(ThreadLocal<int[]> slot, int size) {
+        int[] a = slot.get();
+        if (a.length < size) {
+            a = new int[size];
+            slot.set(a);
+        }
+        return a;
+    }
+}

@@ -1,0 +1,155 @@
+package dev.jtorch.cpu;
+
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorSpecies;
+
+import java.nio.ByteOrder;
+
+/**
+ * {@link RecurrentRows} in float32 lanes of the preferred species (8 with AVX2, 16 with AVX-512). A row runs in
+ * stages over the hidden units up to the last full vector: the gate pre-activations are summed and staged as
+ * exponents ({@code -x} for a sigmoid, {@code -2x} for a tanh) in a per-thread float array, {@link
+ * FloatVectorMath#expInPlace} turns the whole stage into exponentials, and the next loop reads them back as
+ * {@code sigmoid = 1/(1+e)} and {@code tanh = 2/(1+e) - 1}. A state that feeds a second non-linearity (c' into
+ * tanh, r into n) takes one more stage. The equations are {@link RecurrentKernels}' plain ones.
+ */
+final class Float32RecurrentRows implements RecurrentRows {
+    static final Float32RecurrentRows INSTANCE = new Float32RecurrentRows();
+    private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
+    private static final int L = S.length();
+    private static final ByteOrder ORDER = ByteOrder.nativeOrder();
+    private static final ThreadLocal<float[][]> STAGE = ThreadLocal.withInitial(() -> new float[][] {new float[0]});
+
+    private Float32RecurrentRows() {}
+
+    /** This thread's staging array, at least {@code n} floats. */
+    private static float[] stage(int n) {
+        float[][] holder = STAGE.get();
+        if (holder[0].length < n) holder[0] = new float[n];
+        return holder[0];
+    }
+
+    @Override public int lstm(MatrixRows ig, MatrixRows hg, MatrixRows c, MatrixRows hNext, MatrixRows cNext, long b, int hidden) {
+        int end = S.loopBound(hidden);
+        if (end == 0) return 0;
+        float[] e = lstmGateExponentials(ig, hg, b, hidden, end);
+        int tanhC = 4 * end;
+        for (int j = 0; j < end; j += L) {
+            FloatVector i = sigmoid(e, j), f = sigmoid(e, end + j), g = tanh(e, 2 * end + j);
+            FloatVector cn = f.fma(load(c, b, j), i.mul(g));
+            store(cn, cNext, b, j);
+            cn.mul(-2f).intoArray(e, tanhC + j);
+        }
+        FloatVectorMath.expInPlace(e, tanhC, tanhC + end);
+        for (int j = 0; j < end; j += L) store(sigmoid(e, 3 * end + j).mul(tanh(e, tanhC + j)), hNext, b, j);
+        return end;
+    }
+
+    @Override public int lstmBackward(MatrixRows ig, MatrixRows hg, MatrixRows c, MatrixRows gradHNext, MatrixRows gradCNext,
+                                      MatrixRows gradGates, MatrixRows gradC, long b, int hidden) {
+        int end = S.loopBound(hidden);
+        if (end == 0) return 0;
+        float[] e = lstmGateExponentials(ig, hg, b, hidden, end);
+        int tanhC = 4 * end;
+        for (int j = 0; j < end; j += L) {
+            FloatVector i = sigmoid(e, j), f = sigmoid(e, end + j), g = tanh(e, 2 * end + j);
+            f.fma(load(c, b, j), i.mul(g)).mul(-2f).intoArray(e, tanhC + j);
+        }
+        FloatVectorMath.expInPlace(e, tanhC, tanhC + end);
+        for (int j = 0; j < end; j += L) {
+            FloatVector i = sigmoid(e, j), f = sigmoid(e, end + j), g = tanh(e, 2 * end + j), o = sigmoid(e, 3 * end + j);
+            FloatVector cPrev = load(c, b, j), tc = tanh(e, tanhC + j);
+            FloatVector gh = load(gradHNext, b, j);
+            FloatVector gc = gh.mul(o).fma(tc.mul(tc).neg().add(1f), load(gradCNext, b, j));
+            store(gc.mul(g).mul(i.mul(i.neg().add(1f))), gradGates, b, j);
+            store(gc.mul(cPrev).mul(f.mul(f.neg().add(1f))), gradGates, b, hidden + j);
+            store(gc.mul(i).mul(g.mul(g).neg().add(1f)), gradGates, b, 2 * hidden + j);
+            store(gh.mul(tc).mul(o.mul(o.neg().add(1f))), gradGates, b, 3 * hidden + j);
+            store(gc.mul(f), gradC, b, j);
+        }
+        return end;
+    }
+
+    /** Stages exp of each gate's exponent, gate k at [k*end, (k+1)*end): i, f, o as sigmoids, g as a tanh. */
+    private static float[] lstmGateExponentials(MatrixRows ig, MatrixRows hg, long b, int hidden, int end) {
+        float[] e = stage(5 * end);
+        for (int k = 0; k < 4; k++) {
+            float scale = k == 2 ? -2f : -1f;
+            for (int j = 0; j < end; j += L) gate(ig, hg, b, k * hidden + j).mul(scale).intoArray(e, k * end + j);
+        }
+        FloatVectorMath.expInPlace(e, 0, 4 * end);
+        return e;
+    }
+
+    @Override public int gru(MatrixRows gi, MatrixRows gh, MatrixRows h, MatrixRows hNext, long b, int hidden) {
+        int end = S.loopBound(hidden);
+        if (end == 0) return 0;
+        float[] e = gruExponentials(gi, gh, b, hidden, end);
+        for (int j = 0; j < end; j += L) {
+            FloatVector z = sigmoid(e, end + j), n = tanh(e, 2 * end + j);
+            store(z.fma(load(h, b, j).sub(n), n), hNext, b, j);
+        }
+        return end;
+    }
+
+    @Override public int gruBackward(MatrixRows gi, MatrixRows gh, MatrixRows h, MatrixRows gradHNext,
+                                     MatrixRows gradGi, MatrixRows gradGh, MatrixRows gradH, long b, int hidden) {
+        int end = S.loopBound(hidden);
+        if (end == 0) return 0;
+        float[] e = gruExponentials(gi, gh, b, hidden, end);
+        for (int j = 0; j < end; j += L) {
+            FloatVector r = sigmoid(e, j), z = sigmoid(e, end + j), n = tanh(e, 2 * end + j);
+            FloatVector hiddenN = load(gh, b, 2 * hidden + j);
+            FloatVector g = load(gradHNext, b, j);
+            FloatVector gradN = g.mul(z.neg().add(1f)).mul(n.mul(n).neg().add(1f));
+            FloatVector gradZ = g.mul(load(h, b, j).sub(n)).mul(z.mul(z.neg().add(1f)));
+            FloatVector gradR = gradN.mul(hiddenN).mul(r.mul(r.neg().add(1f)));
+            store(gradR, gradGi, b, j);
+            store(gradZ, gradGi, b, hidden + j);
+            store(gradN, gradGi, b, 2 * hidden + j);
+            store(gradR, gradGh, b, j);
+            store(gradZ, gradGh, b, hidden + j);
+            store(gradN.mul(r), gradGh, b, 2 * hidden + j);
+            store(g.mul(z), gradH, b, j);
+        }
+        return end;
+    }
+
+    /** Stages exp of r's and z's exponents at [0, 2*end), then, with r known, of n's at [2*end, 3*end). */
+    private static float[] gruExponentials(MatrixRows gi, MatrixRows gh, long b, int hidden, int end) {
+        float[] e = stage(3 * end);
+        for (int k = 0; k < 2; k++) {
+            for (int j = 0; j < end; j += L) gate(gi, gh, b, k * hidden + j).neg().intoArray(e, k * end + j);
+        }
+        FloatVectorMath.expInPlace(e, 0, 2 * end);
+        for (int j = 0; j < end; j += L) {
+            FloatVector n = sigmoid(e, j).fma(load(gh, b, 2 * hidden + j), load(gi, b, 2 * hidden + j));
+            n.mul(-2f).intoArray(e, 2 * end + j);
+        }
+        FloatVectorMath.expInPlace(e, 2 * end, 3 * end);
+        return e;
+    }
+
+    /** The pre-activation of one gate block: the input and hidden projections summed. */
+    private static FloatVector gate(MatrixRows inputGates, MatrixRows hiddenGates, long b, int col) {
+        return load(inputGates, b, col).add(load(hiddenGates, b, col));
+    }
+
+    /** 1 / (1 + e^-x), from the staged e^-x. */
+    private static FloatVector sigmoid(float[] e, int at) {
+        return FloatVector.broadcast(S, 1f).div(FloatVector.fromArray(S, e, at).add(1f));
+    }
+
+    /** tanh(x) = 2 / (1 + e^-2x) - 1, from the staged e^-2x: exact at the saturated ends, within an ulp of 1 near 0. */
+    private static FloatVector tanh(float[] e, int at) {
+        return FloatVector.broadcast(S, 2f).div(FloatVector.fromArray(S, e, at).add(1f)).sub(1f);
+    }
+
+    private static FloatVector load(MatrixRows m, long row, int col) {
+        return FloatVector.fromMemorySegment(S, m.memory(), m.at(row, col) * Float.BYTES, ORDER);
+    }
+
+    private static void store(FloatVector v, MatrixRows m, long row, int col) {
+        v.intoMemorySegment(m.memory(), m.at(row, col) * Float.BYTES, ORDER);
+    }
+}

@@ -1,0 +1,116 @@
+package dev.jtorch.cpu;
+
+import dev.jtorch.tensor.DType;
+import dev.jtorch.tensor.Tensor;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import java.lang.foreign.MemorySegment;
+import java.lang.management.ManagementFactory;
+import java.util.Random;
+
+import static dev.jtorch.cpu.TestTensors.*;
+import static org.junit.jupiter.api.Assertions.fail;
+
+/**
+ * Steady-state GEMM calls allocate nothing on the Java heap (batch-1 inference calls them per layer per step).
+ * Measured with the calling thread's allocation counter after warm-up: the Vector API allocates its vectors
+ * until C2 has compiled the kernels, so each case gets several measurement windows and must reach zero in one.
+ */
+class GemmAllocationTest {
+    private static final com.sun.management.ThreadMXBean THREADS =
+            (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
+    private static final int WARM_UP_CALLS = 3000, CALLS_PER_WINDOW = 50, WINDOWS = 40;
+
+    private int savedThreads;
+
+    @BeforeEach
+    void save() { savedThreads = IntraOpPool.numThreads(); }
+
+    @AfterEach
+    void restore() { IntraOpPool.setNumThreads(savedThreads); }
+
+    /** Bytes this thread allocated in the cheapest of several windows of calls, after warm-up. */
+    private static long leastBytesPerWindow(Runnable call) {
+        for (int i = 0; i < WARM_UP_CALLS; i++) call.run();
+        long least = Long.MAX_VALUE;
+        for (int w = 0; w < WINDOWS && least > 0; w++) {
+            long before = THREADS.getCurrentThreadAllocatedBytes();
+            for (int i = 0; i < CALLS_PER_WINDOW; i++) call.run();
+            least = Math.min(least, THREADS.getCurrentThreadAllocatedBytes() - before);
+        }
+        return least;
+    }
+
+    private static void assertAllocatesNothing(String what, Runnable call) {
+        long bytes = leastBytesPerWindow(call);
+        if (bytes != 0) fail(what + ": " + bytes + " bytes per " + CALLS_PER_WINDOW + " calls in steady state");
+    }
+
+    private static MemorySegment random(int elements, long seed) {
+        Random r = new Random(seed);
+        float[] data = new float[elements];
+        for (int i = 0; i < data.length; i++) data[i] = r.nextFloat() - 0.5f;
+        return MemorySegment.ofArray(data);
+    }
+
+    @Test
+    void smallMTimesTransposedWeight() {
+        IntraOpPool.setNumThreads(2);
+        for (int m = 1; m <= Sgemm.SMALL_M; m++) {
+            int rows = m, n = 256, k = 784;   // the MLP's first Linear at batch 1..4: x @ W^T + b
+            MemorySegment x = random(rows * k, 1), w = random(n * k, 2), bias = random(n, 3), y = random(rows * n, 4);
+            Epilogue epilogue = Epilogue.biasPerColumn(bias, 0, Activation.RELU);
+            assertAllocatesNothing("small m = " + m, () ->
+                    Sgemm.gemm(rows, n, k, 1f, x, 0, k, 1, w, 0, 1, k, 0f, y, 0, n, epilogue));
+        }
+    }
+
+    @Test
+    void blockedProductOnOneAndTwoThreads() {
+        for (int threads : new int[] {1, 2}) {
+            IntraOpPool.setNumThreads(threads);
+            // above Sgemm.PARALLEL_MIN_WORK: the two-thread run goes through the pool; k above UNPACKED_MAX_K
+            int n = 192, k = Sgemm.UNPACKED_MAX_K + 44;
+            MemorySegment a = random(n * k, 5), b = random(k * n, 6), c = random(n * n, 7);
+            assertAllocatesNothing("blocked, " + threads + " threads", () ->
+                    Sgemm.gemm(n, n, k, 1f, a, 0, k, 1, b, 0, n, 1, 0f, c, 0, n));
+        }
+    }
+
+    @Test
+    void unpackedProductOnOneAndTwoThreads() {
+        for (int threads : new int[] {1, 2}) {
+            IntraOpPool.setNumThreads(threads);
+            for (int[] s : new int[][] {{64, 64, 256}, {192, 192, 192}}) {  // an LSTM backward step; one above PARALLEL_MIN_WORK
+                int m = s[0], n = s[1], k = s[2];
+                MemorySegment a = random(m * k, 13), b = random(k * n, 14), c = random(m * n, 15);
+                // A transposed (h^T @ dgates), alpha != 1 and beta != 0: every branch of the copy and the store
+                assertAllocatesNothing("unpacked " + m + "x" + n + "x" + k + ", " + threads + " threads", () ->
+                        Sgemm.gemm(m, n, k, 0.5f, a, 0, 1, m, b, 0, n, 1, 1f, c, 0, n));
+            }
+        }
+    }
+
+    @Test
+    void directPath() {
+        IntraOpPool.setNumThreads(2);
+        int m = 3, n = 100, k = 50;   // m below a tile, B row-major
+        MemorySegment a = random(m * k, 8), b = random(k * n, 9), c = random(m * n, 10);
+        assertAllocatesNothing("direct", () -> Sgemm.gemm(m, n, k, 1f, a, 0, k, 1, b, 0, n, 1, 0f, c, 0, n));
+    }
+
+    @Test
+    void matmulKernelsOfOneProduct() {
+        IntraOpPool.setNumThreads(2);
+        for (int[] s : new int[][] {{1, 128, 256}, {64, 256, 128}}) {
+            int m = s[0], k = s[1], n = s[2];
+            Tensor a = tensor(DType.FLOAT32, new long[] {1, m, k}, uniform(m * k, 11, -1, 1));
+            // b = W^T, a view of W [n, k]
+            Tensor b = tensor(DType.FLOAT32, new long[] {1, n, k}, uniform(n * k, 12, -1, 1)).transpose(1, 2);
+            Tensor out = empty(DType.FLOAT32, 1, m, n);
+            assertAllocatesNothing("matmul " + m + "x" + k + "x" + n, () -> MatmulKernels.matmul(a, b, out));
+        }
+    }
+}
