@@ -50,29 +50,53 @@ final class Float32RecurrentRows implements RecurrentRows {
         int end = S.loopBound(hidden);
         if (end == 0) return 0;
         float[] e = lstmGateExponentials(ig, hg, b, hidden, end);
+        lstmStageTanhC(e, c, b, end);
+        lstmCellGradient(e, c, gradHNext, gradCNext, gradC, b, end);
+        lstmGateGradients(e, c, gradHNext, gradGates, b, hidden, end);
+        return end;
+    }
+
+    // The backward row runs as three loops in methods of their own, which exchange only arrays: one loop doing all
+    // of it inlines more Vector API code than C2 compiles in one unit, and what it leaves out runs as boxed vectors.
+
+    /** Stages exp(-2c') at [4*end, 5*end), c' = f*c + i*g recomputed from the staged gates. */
+    private static void lstmStageTanhC(float[] e, MatrixRows c, long b, int end) {
         int tanhC = 4 * end;
         for (int j = 0; j < end; j += L) {
             FloatVector i = sigmoid(e, j), f = sigmoid(e, end + j), g = tanh(e, 2 * end + j);
             f.fma(load(c, b, j), i.mul(g)).mul(-2f).intoArray(e, tanhC + j);
         }
         FloatVectorMath.expInPlace(e, tanhC, tanhC + end);
+    }
+
+    /** gc = dc' + dh' * o * (1 - tanh(c')^2), staged at [5*end, 6*end); dc = gc * f. */
+    private static void lstmCellGradient(float[] e, MatrixRows c, MatrixRows gradHNext, MatrixRows gradCNext, MatrixRows gradC,
+                                         long b, int end) {
+        int tanhC = 4 * end, cellGrad = 5 * end;
+        for (int j = 0; j < end; j += L) {
+            FloatVector o = sigmoid(e, 3 * end + j), tc = tanh(e, tanhC + j);
+            FloatVector gc = load(gradHNext, b, j).mul(o).fma(tc.mul(tc).neg().add(1f), load(gradCNext, b, j));
+            gc.intoArray(e, cellGrad + j);
+            store(gc.mul(sigmoid(e, end + j)), gradC, b, j);
+        }
+    }
+
+    /** The pre-activation gradients of i, f, g and o, from the staged gates and gc. */
+    private static void lstmGateGradients(float[] e, MatrixRows c, MatrixRows gradHNext, MatrixRows gradGates, long b, int hidden, int end) {
+        int tanhC = 4 * end, cellGrad = 5 * end;
         for (int j = 0; j < end; j += L) {
             FloatVector i = sigmoid(e, j), f = sigmoid(e, end + j), g = tanh(e, 2 * end + j), o = sigmoid(e, 3 * end + j);
-            FloatVector cPrev = load(c, b, j), tc = tanh(e, tanhC + j);
-            FloatVector gh = load(gradHNext, b, j);
-            FloatVector gc = gh.mul(o).fma(tc.mul(tc).neg().add(1f), load(gradCNext, b, j));
+            FloatVector gc = FloatVector.fromArray(S, e, cellGrad + j);
             store(gc.mul(g).mul(i.mul(i.neg().add(1f))), gradGates, b, j);
-            store(gc.mul(cPrev).mul(f.mul(f.neg().add(1f))), gradGates, b, hidden + j);
+            store(gc.mul(load(c, b, j)).mul(f.mul(f.neg().add(1f))), gradGates, b, hidden + j);
             store(gc.mul(i).mul(g.mul(g).neg().add(1f)), gradGates, b, 2 * hidden + j);
-            store(gh.mul(tc).mul(o.mul(o.neg().add(1f))), gradGates, b, 3 * hidden + j);
-            store(gc.mul(f), gradC, b, j);
+            store(load(gradHNext, b, j).mul(tanh(e, tanhC + j)).mul(o.mul(o.neg().add(1f))), gradGates, b, 3 * hidden + j);
         }
-        return end;
     }
 
     /** Stages exp of each gate's exponent, gate k at [k*end, (k+1)*end): i, f, o as sigmoids, g as a tanh. */
     private static float[] lstmGateExponentials(MatrixRows ig, MatrixRows hg, long b, int hidden, int end) {
-        float[] e = stage(5 * end);
+        float[] e = stage(6 * end);
         for (int k = 0; k < 4; k++) {
             float scale = k == 2 ? -2f : -1f;
             for (int j = 0; j < end; j += L) gate(ig, hg, b, k * hidden + j).mul(scale).intoArray(e, k * end + j);
@@ -97,27 +121,41 @@ final class Float32RecurrentRows implements RecurrentRows {
         int end = S.loopBound(hidden);
         if (end == 0) return 0;
         float[] e = gruExponentials(gi, gh, b, hidden, end);
+        gruCandidateGradients(e, gh, h, gradHNext, gradGi, gradGh, gradH, b, hidden, end);
+        gruResetGradients(e, gh, gradGi, gradGh, b, hidden, end);
+        return end;
+    }
+
+    /** dn (staged at [3*end, 4*end) and stored), dz and dh; split from the reset gate's loop for the reason above. */
+    private static void gruCandidateGradients(float[] e, MatrixRows gh, MatrixRows h, MatrixRows gradHNext, MatrixRows gradGi,
+                                              MatrixRows gradGh, MatrixRows gradH, long b, int hidden, int end) {
         for (int j = 0; j < end; j += L) {
             FloatVector r = sigmoid(e, j), z = sigmoid(e, end + j), n = tanh(e, 2 * end + j);
-            FloatVector hiddenN = load(gh, b, 2 * hidden + j);
             FloatVector g = load(gradHNext, b, j);
             FloatVector gradN = g.mul(z.neg().add(1f)).mul(n.mul(n).neg().add(1f));
             FloatVector gradZ = g.mul(load(h, b, j).sub(n)).mul(z.mul(z.neg().add(1f)));
-            FloatVector gradR = gradN.mul(hiddenN).mul(r.mul(r.neg().add(1f)));
-            store(gradR, gradGi, b, j);
+            gradN.intoArray(e, 3 * end + j);
             store(gradZ, gradGi, b, hidden + j);
             store(gradN, gradGi, b, 2 * hidden + j);
-            store(gradR, gradGh, b, j);
             store(gradZ, gradGh, b, hidden + j);
             store(gradN.mul(r), gradGh, b, 2 * hidden + j);
             store(g.mul(z), gradH, b, j);
         }
-        return end;
+    }
+
+    /** dr, the same for the input and the hidden projection. */
+    private static void gruResetGradients(float[] e, MatrixRows gh, MatrixRows gradGi, MatrixRows gradGh, long b, int hidden, int end) {
+        for (int j = 0; j < end; j += L) {
+            FloatVector r = sigmoid(e, j);
+            FloatVector gradR = FloatVector.fromArray(S, e, 3 * end + j).mul(load(gh, b, 2 * hidden + j)).mul(r.mul(r.neg().add(1f)));
+            store(gradR, gradGi, b, j);
+            store(gradR, gradGh, b, j);
+        }
     }
 
     /** Stages exp of r's and z's exponents at [0, 2*end), then, with r known, of n's at [2*end, 3*end). */
     private static float[] gruExponentials(MatrixRows gi, MatrixRows gh, long b, int hidden, int end) {
-        float[] e = stage(3 * end);
+        float[] e = stage(4 * end);
         for (int k = 0; k < 2; k++) {
             for (int j = 0; j < end; j += L) gate(gi, gh, b, k * hidden + j).neg().intoArray(e, k * end + j);
         }
