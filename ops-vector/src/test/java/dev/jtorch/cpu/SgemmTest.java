@@ -467,6 +467,25 @@ class SgemmTest {
         }
     }
 
+    /**
+     * The blocked path's row edges: m on either side of multiples of every tile height (4 at 128 bits, 6 at 256,
+     * 8 at 512) and of MC, so each kernel meets every m % MR, through each way packA reads A (rows, columns,
+     * neither contiguous). Two KC blocks (beta, then 1) and a ragged last column panel.
+     */
+    @ParameterizedTest(name = "m={0}")
+    @ValueSource(ints = {1, 2, 3, 5, 6, 7, 9, 11, 12, 13, 16, 17, 23, 24, 25, 143, 144, 145, 149})
+    void blockedPathAtEveryRowRemainder(int m) {
+        for (int bits : new int[] {128, 256, 512}) {
+            if (bits > GemmVectorWidth.PREFERRED_BITS) continue; // the Java fallback: too slow for k = 300
+            Sgemm.useVectorBits(bits);
+            for (Layout a : new Layout[] {Layout.ROW_MAJOR, Layout.TRANSPOSED, Layout.STRIDED}) {
+                checkBy(Sgemm.Path.BLOCKED, m, 37, 300, a, Layout.TRANSPOSED, 1.5f, 0.5f, 1, Epilogue.NONE, m * 7L + bits);
+            }
+            checkBy(Sgemm.Path.BLOCKED, m, 21, 19, Layout.ROW_MAJOR, Layout.ROW_MAJOR, 1f, 0f, 0,
+                    Epilogue.activationOnly(Activation.RELU), m * 11L + bits);
+        }
+    }
+
     @Test
     void microKernelsMatchTheirPlainLoops() {
         for (int bits : new int[] {128, 256, 512}) {
