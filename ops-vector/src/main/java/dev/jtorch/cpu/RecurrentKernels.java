@@ -73,14 +73,18 @@ final class RecurrentKernels {
         int hidden = (int) c.size(1);
         RecurrentRows vector = vectorRows(c.dtype(), ig.unitColumns() && hg.unitColumns() && cell.unitColumns()
                 && gradHNext.unitColumns() && gradCNext.unitColumns() && gradG.unitColumns() && gradCell.unitColumns());
-        IntraOpPool.RangeBody body = (b0, b1) -> {
-            for (long b = b0; b < b1; b++) {
-                int j = vector == null ? 0 : vector.lstmBackward(ig, hg, cell, gradHNext, gradCNext, gradG, gradCell, b, hidden);
-                for (; j < hidden; j++) lstmBackwardElement(ig, hg, cell, gradHNext, gradCNext, gradG, gradCell, b, j, hidden);
-            }
-        };
-        if (serial(c.size(0), hidden)) body.run(0, c.size(0));
-        else IntraOpPool.parallelFor(c.size(0), grain(hidden), body);
+        long batch = c.size(0);
+        if (serial(batch, hidden)) lstmBackwardRows(vector, ig, hg, cell, gradHNext, gradCNext, gradG, gradCell, 0, batch, hidden);
+        else IntraOpPool.parallelFor(batch, grain(hidden),
+                (b0, b1) -> lstmBackwardRows(vector, ig, hg, cell, gradHNext, gradCNext, gradG, gradCell, b0, b1, hidden));
+    }
+
+    private static void lstmBackwardRows(RecurrentRows vector, MatrixRows ig, MatrixRows hg, MatrixRows cell, MatrixRows gradHNext,
+                                         MatrixRows gradCNext, MatrixRows gradG, MatrixRows gradCell, long b0, long b1, int hidden) {
+        for (long b = b0; b < b1; b++) {
+            int j = vector == null ? 0 : vector.lstmBackward(ig, hg, cell, gradHNext, gradCNext, gradG, gradCell, b, hidden);
+            for (; j < hidden; j++) lstmBackwardElement(ig, hg, cell, gradHNext, gradCNext, gradG, gradCell, b, j, hidden);
+        }
     }
 
     /** c' = f*c + i*g, h' = o*tanh(c') at (b, j), gate order i, f, g, o. */
@@ -139,14 +143,18 @@ final class RecurrentKernels {
         int hidden = (int) h.size(1);
         RecurrentRows vector = vectorRows(h.dtype(), gi.unitColumns() && gh.unitColumns() && state.unitColumns() && gradHNext.unitColumns()
                 && gradGi.unitColumns() && gradGh.unitColumns() && gradState.unitColumns());
-        IntraOpPool.RangeBody body = (b0, b1) -> {
-            for (long b = b0; b < b1; b++) {
-                int j = vector == null ? 0 : vector.gruBackward(gi, gh, state, gradHNext, gradGi, gradGh, gradState, b, hidden);
-                for (; j < hidden; j++) gruBackwardElement(gi, gh, state, gradHNext, gradGi, gradGh, gradState, b, j, hidden);
-            }
-        };
-        if (serial(h.size(0), hidden)) body.run(0, h.size(0));
-        else IntraOpPool.parallelFor(h.size(0), grain(hidden), body);
+        long batch = h.size(0);
+        if (serial(batch, hidden)) gruBackwardRows(vector, gi, gh, state, gradHNext, gradGi, gradGh, gradState, 0, batch, hidden);
+        else IntraOpPool.parallelFor(batch, grain(hidden),
+                (b0, b1) -> gruBackwardRows(vector, gi, gh, state, gradHNext, gradGi, gradGh, gradState, b0, b1, hidden));
+    }
+
+    private static void gruBackwardRows(RecurrentRows vector, MatrixRows gi, MatrixRows gh, MatrixRows state, MatrixRows gradHNext,
+                                        MatrixRows gradGi, MatrixRows gradGh, MatrixRows gradState, long b0, long b1, int hidden) {
+        for (long b = b0; b < b1; b++) {
+            int j = vector == null ? 0 : vector.gruBackward(gi, gh, state, gradHNext, gradGi, gradGh, gradState, b, hidden);
+            for (; j < hidden; j++) gruBackwardElement(gi, gh, state, gradHNext, gradGi, gradGh, gradState, b, j, hidden);
+        }
     }
 
     /** r, z, n (gate order), h' = n + z*(h - n), which is (1-z)*n + z*h, at (b, j). */

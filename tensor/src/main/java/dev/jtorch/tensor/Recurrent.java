@@ -19,7 +19,7 @@ public final class Recurrent {
         check("lstm_cell", 4, inputGates, hiddenGates, c, "cx");
         Tensor out = Tensor.empty(new long[] {2, c.size(0), c.size(1)}, c.dtype(), c.device());
         c.backend().lstmCell(inputGates, hiddenGates, c, out);
-        return record(Op.LSTM_CELL, out, inputGates, hiddenGates, c);
+        return Tensor.record(Op.LSTM_CELL, out, new Tensor[] {inputGates, hiddenGates, c});
     }
 
     /**
@@ -31,7 +31,7 @@ public final class Recurrent {
         check("gru_cell", 3, inputGates, hiddenGates, h, "hx");
         Tensor out = Tensor.empty(h.shape(), h.dtype(), h.device());
         h.backend().gruCell(inputGates, hiddenGates, h, out);
-        return record(Op.GRU_CELL, out, inputGates, hiddenGates, h);
+        return Tensor.record(Op.GRU_CELL, out, new Tensor[] {inputGates, hiddenGates, h});
     }
 
     private static void check(String op, int gates, Tensor inputGates, Tensor hiddenGates, Tensor state, String stateName) {
@@ -48,16 +48,5 @@ public final class Recurrent {
             }
         }
         if (!state.dtype().isFloatingPoint()) throw new IllegalArgumentException(op + ": expected a floating point dtype, got " + state.dtype());
-    }
-
-    /** As {@code Tensor.record}: hands the op to the autograd engine when grad mode is on and an input requires grad. */
-    private static Tensor record(Op op, Tensor out, Tensor... inputs) {
-        if (!GradMode.isEnabled()) return out;
-        boolean any = false;
-        for (Tensor t : inputs) any |= t.requiresGrad();
-        if (!any) return out;
-        AutogradEngine e = AutogradEngine.installed();
-        if (e != null) e.record(op, out, inputs);
-        return out;
     }
 }

@@ -1412,7 +1412,8 @@ public final class Tensor implements AutoCloseable {
     public void backward(Tensor gradient) { backward(gradient, false); }
 
     /** Records {@code out = op(inputs; attrs)} when grad mode is on and an input requires grad. */
-    private static Tensor record(Op op, Tensor out, Tensor[] inputs, Object... attrs) {
+    /** Hands a primitive's call to the autograd engine when grad mode is on and an input requires grad; returns out. */
+    static Tensor record(Op op, Tensor out, Tensor[] inputs, Object... attrs) {
         if (!GradMode.isEnabled()) return out;
         boolean any = false;
         for (Tensor t : inputs) any |= t.requiresGrad;
