@@ -384,10 +384,14 @@ public final class Sgemm {
                 for (int ip = 0; ip < mPanelsHere; ip++) {
                     int i = ic + ip * mr;
                     int rows = Math.min(mr, ic + mc - i);
-                    kernel.multiply(kc, packedA, ip * kc * mr, packedB, bPanel, tile);
                     long cTile = cOff + i * ldc + j;
-                    if (rows == mr && cols == nr) kernel.storeTile(tile, c, cTile, ldc, tileBeta);
-                    else kernel.storePartialTile(tile, rows, cols, c, cTile, ldc, tileBeta);
+                    boolean full = rows == mr && cols == nr;
+                    if (!(full && (tileBeta == 0 || tileBeta == 1)
+                            && kernel.multiplyInto(kc, packedA, ip * kc * mr, packedB, bPanel, c, cTile, ldc, tileBeta == 1))) {
+                        kernel.multiply(kc, packedA, ip * kc * mr, packedB, bPanel, tile);
+                        if (full) kernel.storeTile(tile, c, cTile, ldc, tileBeta);
+                        else kernel.storePartialTile(tile, rows, cols, c, cTile, ldc, tileBeta);
+                    }
                     if (withEpilogue) applyEpilogue(epilogue, c, cOff, ldc, i, rows, j, cols);
                 }
             }

@@ -54,6 +54,15 @@ abstract sealed class SgemmMicroKernel
     /** {@code C[0:MR, 0:NR] = tile + beta * C}, C row-major at element offset cOff; C is not read when beta == 0. */
     abstract void storeTile(float[] tile, MemorySegment c, long cOff, long ldc, float beta);
 
+    /**
+     * {@code C[0:MR, 0:NR] = A_panel @ B_panel}, plus C when {@code accumulate}, straight from the accumulators: the
+     * full tiles of a product skip the round trip through {@code tile} that {@link #storeTile} merges. Returns
+     * false, having done nothing, where a width does not have it; the caller then multiplies and stores.
+     */
+    boolean multiplyInto(int kc, float[] a, int aOff, float[] b, int bOff, MemorySegment c, long cOff, long ldc, boolean accumulate) {
+        return false;
+    }
+
     /** The plain loops {@link #multiply} computes, kept beside it as its specification. */
     final void multiplyPlain(int kc, float[] a, int aOff, float[] b, int bOff, float[] tile) {
         for (int r = 0; r < mr; r++) {
@@ -109,6 +118,42 @@ abstract sealed class SgemmMicroKernel
             c10.intoArray(tile, 1 * NR); c11.intoArray(tile, 1 * NR + L);
             c20.intoArray(tile, 2 * NR); c21.intoArray(tile, 2 * NR + L);
             c30.intoArray(tile, 3 * NR); c31.intoArray(tile, 3 * NR + L);
+        }
+
+        @Override
+        boolean multiplyInto(int kc, float[] a, int aOff, float[] b, int bOff, MemorySegment c, long cOff, long ldc, boolean accumulate) {
+            FloatVector c00 = FloatVector.zero(S), c01 = FloatVector.zero(S);
+            FloatVector c10 = FloatVector.zero(S), c11 = FloatVector.zero(S);
+            FloatVector c20 = FloatVector.zero(S), c21 = FloatVector.zero(S);
+            FloatVector c30 = FloatVector.zero(S), c31 = FloatVector.zero(S);
+            for (int p = 0; p < kc; p++) {
+                int ap = aOff + p * MR, bp = bOff + p * NR;
+                FloatVector b0 = FloatVector.fromArray(S, b, bp);
+                FloatVector b1 = FloatVector.fromArray(S, b, bp + L);
+                FloatVector a0 = FloatVector.broadcast(S, a[ap]);
+                c00 = a0.fma(b0, c00); c01 = a0.fma(b1, c01);
+                FloatVector a1 = FloatVector.broadcast(S, a[ap + 1]);
+                c10 = a1.fma(b0, c10); c11 = a1.fma(b1, c11);
+                FloatVector a2 = FloatVector.broadcast(S, a[ap + 2]);
+                c20 = a2.fma(b0, c20); c21 = a2.fma(b1, c21);
+                FloatVector a3 = FloatVector.broadcast(S, a[ap + 3]);
+                c30 = a3.fma(b0, c30); c31 = a3.fma(b1, c31);
+            }
+            // written out, not looped through a helper: a vector passed to a call the JIT does not inline is boxed
+            ByteOrder order = ByteOrder.nativeOrder();
+            long r0 = cOff * Float.BYTES, r1 = (cOff + ldc) * Float.BYTES, r2 = (cOff + 2 * ldc) * Float.BYTES, r3 = (cOff + 3 * ldc) * Float.BYTES;
+            long half = (long) L * Float.BYTES;
+            if (accumulate) {
+                c00 = c00.add(FloatVector.fromMemorySegment(S, c, r0, order)); c01 = c01.add(FloatVector.fromMemorySegment(S, c, r0 + half, order));
+                c10 = c10.add(FloatVector.fromMemorySegment(S, c, r1, order)); c11 = c11.add(FloatVector.fromMemorySegment(S, c, r1 + half, order));
+                c20 = c20.add(FloatVector.fromMemorySegment(S, c, r2, order)); c21 = c21.add(FloatVector.fromMemorySegment(S, c, r2 + half, order));
+                c30 = c30.add(FloatVector.fromMemorySegment(S, c, r3, order)); c31 = c31.add(FloatVector.fromMemorySegment(S, c, r3 + half, order));
+            }
+            c00.intoMemorySegment(c, r0, order); c01.intoMemorySegment(c, r0 + half, order);
+            c10.intoMemorySegment(c, r1, order); c11.intoMemorySegment(c, r1 + half, order);
+            c20.intoMemorySegment(c, r2, order); c21.intoMemorySegment(c, r2 + half, order);
+            c30.intoMemorySegment(c, r3, order); c31.intoMemorySegment(c, r3 + half, order);
+            return true;
         }
 
         @Override
