@@ -9,7 +9,7 @@ import java.util.Set;
 
 /**
  * The gradient each pending node has received so far during one backward pass, summed over its uses. A tensor
- * this class made itself is summed into in place; one it was handed (a rule's result, possibly a view of another
+ * this class made itself (always a fresh, contiguous one) is summed into in place; one it was handed (a rule's result, possibly a view of another
  * gradient or of the caller's seed) is never written, so the first sum copies it into a buffer of its own.
  */
 final class GradientBuffers {
@@ -32,7 +32,7 @@ final class GradientBuffers {
     /** A contiguous buffer of {@code like}'s dtype and device and the given shape holding node's gradient so far, to add into. */
     Tensor ownedBuffer(Node node, long[] shape, Tensor like) {
         Tensor current = grads.get(node);
-        if (current != null && owned.contains(current) && current.dtype() == like.dtype() && current.isContiguous()) return current;
+        if (current != null && owned.contains(current) && current.dtype() == like.dtype()) return current;
         Tensor buffer = Tensor.zeros(shape, like.dtype(), like.device());
         if (current != null) buffer.add_(current);
         owned.add(buffer);
