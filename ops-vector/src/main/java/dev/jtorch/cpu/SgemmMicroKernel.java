@@ -120,6 +120,8 @@ abstract sealed class SgemmMicroKernel
             c30.intoArray(tile, 3 * NR); c31.intoArray(tile, 3 * NR + L);
         }
 
+        // the same loop as in multiply, written twice on purpose: sharing it would hand the accumulators across a
+        // call, and a vector passed to a call the JIT does not inline is boxed
         @Override
         boolean multiplyInto(int kc, float[] a, int aOff, float[] b, int bOff, MemorySegment c, long cOff, long ldc, boolean accumulate) {
             FloatVector c00 = FloatVector.zero(S), c01 = FloatVector.zero(S);
