@@ -183,6 +183,23 @@ final class Derivatives {
                 // the gates enter as inputGates + hiddenGates: both get the same gradient
                 return grads(c.needsGrad(0) ? gradGates : null, c.needsGrad(1) ? gradGates : null, c.needsGrad(2) ? gradC : null);
             });
+            // the recurrence runs backwards in one backend call; W_hh's gradient is then one product over all steps,
+            // gradGates^T h_prev, with h_prev every step's incoming state: h0 then the outputs shifted by one step
+            case LSTM_LAYER -> rule(Saves.BOTH, (c, g) -> {
+                boolean reverse = c.attr(0);
+                Tensor hiddenGates = c.attr(1), gates = c.in(0), weightHh = c.in(1), h0 = c.in(2), out = c.out();
+                Tensor gradGates = Tensor.empty(c.shape(0), g.dtype(), g.device());
+                Tensor gradH0 = Tensor.empty(c.shape(2), g.dtype(), g.device()), gradC0 = Tensor.empty(c.shape(3), g.dtype(), g.device());
+                g.backend().lstmLayerBackward(gates, hiddenGates, weightHh, c.in(3), out, reverse, g.contiguous(), gradGates, gradH0, gradC0);
+                Tensor gradWeightHh = null;
+                if (c.needsGrad(1)) {
+                    long steps = gates.size(0), rows = steps * gates.size(1), hidden = h0.size(1);
+                    Tensor shifted = out.select(0, 0).narrow(0, reverse ? 1 : 0, steps - 1), first = h0.unsqueeze(0);
+                    Tensor hPrev = reverse ? Tensor.cat(0, shifted, first) : Tensor.cat(0, first, shifted);
+                    gradWeightHh = gradGates.reshape(rows, 4 * hidden).t().matmul(hPrev.reshape(rows, hidden));
+                }
+                return grads(c.needsGrad(0) ? gradGates : null, gradWeightHh, c.needsGrad(2) ? gradH0 : null, c.needsGrad(3) ? gradC0 : null);
+            });
             case GRU_CELL -> rule(Saves.INPUTS, (c, g) -> {
                 Tensor gradInputGates = Tensor.empty(c.shape(0), g.dtype(), g.device());
                 Tensor gradHiddenGates = Tensor.empty(c.shape(1), g.dtype(), g.device());
@@ -239,6 +256,7 @@ final class Derivatives {
             case MAX_POOL2D -> "MaxPool2DWithIndicesBackward0";
             case AVG_POOL2D -> "AvgPool2DBackward0";
             case LSTM_CELL -> "ThnnFusedLstmCellBackward0";
+            case LSTM_LAYER -> "MkldnnRnnLayerBackward0";
             case GRU_CELL -> "ThnnFusedGruCellBackward0";
         };
     }

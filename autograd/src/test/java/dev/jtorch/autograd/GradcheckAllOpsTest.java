@@ -253,6 +253,15 @@ class GradcheckAllOpsTest {
             Tensor c1 = Recurrent.lstmCell(t[0], t[1], t[2]).select(0, 1);
             return Recurrent.lstmCell(t[1], t[0], c1).select(0, 1);
         }, s(2, 8), s(2, 8), s(2, 2)));
+        cs.add(c("lstmLayer", t -> Recurrent.lstmLayer(t[0], t[1], t[2], t[3], false), s(3, 2, 8), s(8, 2), s(2, 2), s(2, 2)));
+        cs.add(c("lstmLayer reverse, h only, batch 1", t -> Recurrent.lstmLayer(t[0], t[1], t[2], t[3], true).select(0, 0),
+                s(4, 1, 12), s(12, 3), s(1, 3), s(1, 3)));
+        cs.add(c("lstmLayer one step, final c only", t -> Recurrent.lstmLayer(t[0], t[1], t[2], t[3], false).select(0, 1).select(0, 0),
+                s(1, 2, 4), s(4, 1), s(2, 1), s(2, 1)));
+        cs.add(c("lstmLayer, two layers stacked", t -> {
+            Tensor first = Recurrent.lstmLayer(t[0], t[1], t[2], t[3], false).select(0, 0);
+            return Recurrent.lstmLayer(Tensor.cat(2, first, first.mul(2), first.mul(-1), first), t[1], t[2], t[3], true);
+        }, s(3, 2, 8), s(8, 2), s(2, 2), s(2, 2)));
         cs.add(c("gruCell", t -> Recurrent.gruCell(t[0], t[1], t[2]), s(3, 6), s(3, 6), s(3, 2)));
         cs.add(c("gruCell batch 1, hidden fed back", t -> {
             Tensor h1 = Recurrent.gruCell(t[0], t[1], t[2]);

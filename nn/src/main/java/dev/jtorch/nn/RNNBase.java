@@ -1,5 +1,6 @@
 package dev.jtorch.nn;
 
+import dev.jtorch.tensor.Recurrent;
 import dev.jtorch.tensor.Tensor;
 
 import java.util.ArrayList;
@@ -171,11 +172,12 @@ public abstract class RNNBase extends Module {
                 int state = layer * directions + direction;
                 RnnEquations.State initial = new RnnEquations.State(h0 == null ? zeros : h0.select(0, state),
                         mode != RnnMode.LSTM ? null : c0 == null ? zeros : c0.select(0, state));
-                Tensor[] outputs = new Tensor[steps];
-                RnnEquations.State last = runDirection(layerInput, suffix(layer, direction), direction == 1, initial, running, outputs);
-                directionOutputs.add(Tensor.stack(List.of(outputs), 0));
-                hN.add(last.h());
-                if (last.c() != null) cN.add(last.c());
+                Direction d = mode == RnnMode.LSTM && running == null
+                        ? runLstmLayer(layerInput, suffix(layer, direction), direction == 1, initial)
+                        : runDirection(layerInput, suffix(layer, direction), direction == 1, initial, running);
+                directionOutputs.add(d.output());
+                hN.add(d.last().h());
+                if (d.last().c() != null) cN.add(d.last().c());
             }
             layerInput = directions == 1 ? directionOutputs.get(0) : Tensor.cat(directionOutputs, 2);
             if (layer < options.numLayers() - 1) layerInput = F.dropout(layerInput, options.dropout(), training);
@@ -183,14 +185,34 @@ public abstract class RNNBase extends Module {
         return new Result(layerInput, Tensor.stack(hN, 0), cN.isEmpty() ? null : Tensor.stack(cN, 0));
     }
 
-    /** One layer in one direction; fills {@code outputs[t]} and returns the final state. */
-    private RnnEquations.State runDirection(Tensor input, String suffix, boolean reverse, RnnEquations.State state, Tensor[] running, Tensor[] outputs) {
+    /** One layer in one direction: its output [T, B, H] and its final state. */
+    private record Direction(Tensor output, RnnEquations.State last) {}
+
+    /** The input projection of all steps in one matmul, with b_ih + b_hh folded in (LSTM only ever uses their sum). */
+    private Tensor inputGates(Tensor input, String suffix, boolean foldBiasHh) {
         int steps = (int) input.size(0), batch = (int) input.size(1);
         Tensor biasIh = param("bias_ih" + suffix), biasHh = param("bias_hh" + suffix);
-        // LSTM only ever uses b_ih + b_hh: folded into the projection of all steps, one add instead of one per step
-        boolean foldBiasHh = mode == RnnMode.LSTM && biasHh != null;
-        Tensor gatesAll = F.linear(PackedSequences.flatRows(input), param("weight_ih" + suffix), foldBiasHh ? biasIh.add(biasHh) : biasIh)
+        return F.linear(PackedSequences.flatRows(input), param("weight_ih" + suffix), foldBiasHh && biasHh != null ? biasIh.add(biasHh) : biasIh)
                 .reshape(steps, batch, (long) mode.gates * hiddenSize);
+    }
+
+    /**
+     * An unpacked LSTM layer: the whole recurrence is one primitive ({@link Recurrent#lstmLayer}), so a backend runs
+     * its step loop in one kernel and the backward forms W_hh's gradient in one product.
+     */
+    private Direction runLstmLayer(Tensor input, String suffix, boolean reverse, RnnEquations.State initial) {
+        Tensor states = Recurrent.lstmLayer(inputGates(input, suffix, true), param("weight_hh" + suffix), initial.h(), initial.c(), reverse);
+        int last = reverse ? 0 : (int) input.size(0) - 1;
+        Tensor h = states.select(0, 0);
+        return new Direction(h, new RnnEquations.State(h.select(0, last), states.select(0, 1).select(0, last)));
+    }
+
+    /** One layer in one direction, a primitive per step: GRU and RNN, and packed LSTM batches. */
+    private Direction runDirection(Tensor input, String suffix, boolean reverse, RnnEquations.State state, Tensor[] running) {
+        int steps = (int) input.size(0);
+        Tensor[] outputs = new Tensor[steps];
+        boolean foldBiasHh = mode == RnnMode.LSTM;
+        Tensor gatesAll = inputGates(input, suffix, foldBiasHh), biasHh = param("bias_hh" + suffix);
         // W_hh^T laid out once per call: every step's h @ W_hh^T then streams its rows with unit stride (an axpy per
         // element of h, no horizontal sums), where the transposed view made each output a dot product
         Tensor weightHhT = param("weight_hh" + suffix).t().contiguous(), stepBiasHh = foldBiasHh ? null : biasHh;
@@ -207,7 +229,7 @@ public abstract class RNNBase extends Module {
                 outputs[t] = Tensor.where(m, next.h(), 0.0);
             }
         }
-        return state;
+        return new Direction(Tensor.stack(List.of(outputs), 0), state);
     }
 
     /** Per step, a [B, 1] bool mask of the sequences that are at least t+1 long. */

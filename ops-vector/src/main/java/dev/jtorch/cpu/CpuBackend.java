@@ -100,6 +100,20 @@ public final class CpuBackend implements Backend {
         RecurrentKernels.lstmCellBackward(inputGates, hiddenGates, c, gradOut, gradGates, gradC);
     }
 
+    @Override public void lstmLayer(Tensor inputGates, Tensor weightHh, Tensor h0, Tensor c0, boolean reverse, Tensor out, Tensor hiddenGates) {
+        if (LstmLayerKernel.handles(inputGates, out, hiddenGates)) LstmLayerKernel.forward(inputGates, weightHh, h0, c0, reverse, out, hiddenGates);
+        else Backend.super.lstmLayer(inputGates, weightHh, h0, c0, reverse, out, hiddenGates);
+    }
+
+    @Override public void lstmLayerBackward(Tensor inputGates, Tensor hiddenGates, Tensor weightHh, Tensor c0, Tensor out, boolean reverse,
+                                            Tensor gradOut, Tensor gradGates, Tensor gradH0, Tensor gradC0) {
+        if (LstmLayerKernel.handlesBackward(inputGates, hiddenGates, out, gradOut, gradGates, gradH0, gradC0)) {
+            LstmLayerKernel.backward(inputGates, hiddenGates, weightHh, c0, out, reverse, gradOut, gradGates, gradH0, gradC0);
+        } else {
+            Backend.super.lstmLayerBackward(inputGates, hiddenGates, weightHh, c0, out, reverse, gradOut, gradGates, gradH0, gradC0);
+        }
+    }
+
     @Override public void gruCell(Tensor inputGates, Tensor hiddenGates, Tensor h, Tensor out) {
         RecurrentKernels.gruCell(inputGates, hiddenGates, h, out);
     }

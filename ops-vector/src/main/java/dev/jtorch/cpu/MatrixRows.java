@@ -39,7 +39,8 @@ final class MatrixRows {
         return point(segment(t), t.dtype(), t.storageOffset() + index * t.stride(0), t.stride(1), t.stride(2));
     }
 
-    private MatrixRows point(MemorySegment memory, DType dtype, long base, long rowStride, long colStride) {
+    /** Points this handle at rows {@code base + row * rowStride + col * colStride} of raw memory (element offsets). */
+    MatrixRows point(MemorySegment memory, DType dtype, long base, long rowStride, long colStride) {
         this.memory = memory;
         this.dtype = dtype;
         this.base = base;

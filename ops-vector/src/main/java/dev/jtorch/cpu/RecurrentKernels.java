@@ -29,7 +29,7 @@ final class RecurrentKernels {
     });
 
     /** The vector rows for a dtype when every operand's rows are unit-stride, or null: plain loops only. */
-    private static RecurrentRows vectorRows(DType dtype, boolean unitColumns) {
+    static RecurrentRows vectorRows(DType dtype, boolean unitColumns) {
         if (!unitColumns) return null;
         return switch (dtype) {
             case FLOAT32 -> Float32RecurrentRows.INSTANCE;
@@ -57,7 +57,7 @@ final class RecurrentKernels {
         else IntraOpPool.parallelFor(batch, grain(hidden), (b0, b1) -> lstmRows(vector, ig, hg, cell, hNext, cNext, b0, b1, hidden));
     }
 
-    private static void lstmRows(RecurrentRows vector, MatrixRows ig, MatrixRows hg, MatrixRows cell, MatrixRows hNext, MatrixRows cNext,
+    static void lstmRows(RecurrentRows vector, MatrixRows ig, MatrixRows hg, MatrixRows cell, MatrixRows hNext, MatrixRows cNext,
                                  long b0, long b1, int hidden) {
         for (long b = b0; b < b1; b++) {
             int j = vector == null ? 0 : vector.lstm(ig, hg, cell, hNext, cNext, b, hidden);
@@ -79,7 +79,7 @@ final class RecurrentKernels {
                 (b0, b1) -> lstmBackwardRows(vector, ig, hg, cell, gradHNext, gradCNext, gradG, gradCell, b0, b1, hidden));
     }
 
-    private static void lstmBackwardRows(RecurrentRows vector, MatrixRows ig, MatrixRows hg, MatrixRows cell, MatrixRows gradHNext,
+    static void lstmBackwardRows(RecurrentRows vector, MatrixRows ig, MatrixRows hg, MatrixRows cell, MatrixRows gradHNext,
                                          MatrixRows gradCNext, MatrixRows gradG, MatrixRows gradCell, long b0, long b1, int hidden) {
         for (long b = b0; b < b1; b++) {
             int j = vector == null ? 0 : vector.lstmBackward(ig, hg, cell, gradHNext, gradCNext, gradG, gradCell, b, hidden);

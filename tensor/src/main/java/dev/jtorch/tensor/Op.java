@@ -64,6 +64,12 @@ public enum Op {
     // recurrent cells, fused (one pass over the gates instead of ~10 kernels and their temporaries)
     /** inputs inputGates [B,4H], hiddenGates [B,4H] (gate order i, f, g, o), c [B,H]; output [2,B,H]: h' then c'. */
     LSTM_CELL,
+    /**
+     * A whole LSTM layer in one direction: inputs inputGates [T,B,4H], weightHh [4H,H], h0 [B,H], c0 [B,H]; output
+     * [2,T,B,H]: every step's h then every step's c; attrs: boolean reverse, Tensor hiddenGates [T,B,4H] (each step's
+     * h W_hh^T, kept for the backward pass).
+     */
+    LSTM_LAYER,
     /** inputs inputGates [B,3H], hiddenGates [B,3H] (gate order r, z, n), h [B,H]; output h' [B,H]. */
     GRU_CELL
 }

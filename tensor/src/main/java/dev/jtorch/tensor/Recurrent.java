@@ -23,6 +23,43 @@ public final class Recurrent {
     }
 
     /**
+     * A whole LSTM layer in one direction: the recurrence of {@link #lstmCell} over all T steps of inputGates
+     * ([T, B, 4H], {@code x W_ih^T + b_ih + b_hh} for every step, one matmul outside), with {@code h W_hh^T} taken
+     * per step inside, as cuDNN's RNN call and PyTorch's {@code _cudnn_rnn} do. One primitive instead of three per
+     * step lets a backend run the whole loop in one kernel, and lets the backward form W_hh's gradient as one
+     * product over all steps instead of one per step. With {@code reverse} the steps run from the last to the first.
+     * Returns [2, T, B, H]: every step's h, then every step's c, at the step's own index; {@code select(0, 0)} is the
+     * layer's output, and the final states are at step T-1 (step 0 in reverse).
+     */
+    public static Tensor lstmLayer(Tensor inputGates, Tensor weightHh, Tensor h0, Tensor c0, boolean reverse) {
+        if (inputGates.dim() != 3) {
+            throw new IllegalArgumentException("lstm_layer: inputGates must be 3-D [steps, batch, 4*hidden], got shape " + Shapes.str(inputGates.shape()));
+        }
+        if (inputGates.size(0) == 0) throw new IllegalArgumentException("lstm_layer: expected a sequence of at least one step, got 0");
+        check("lstm_layer", 4, inputGates.select(0, 0), inputGates.select(0, 0), c0, "cx");
+        if (!java.util.Arrays.equals(h0.shape(), c0.shape())) {
+            throw new IllegalArgumentException("lstm_layer: hx and cx must have the same shape, got " + Shapes.str(h0.shape()) + " and " + Shapes.str(c0.shape()));
+        }
+        long hidden = c0.size(1);
+        if (!java.util.Arrays.equals(weightHh.shape(), new long[] {4 * hidden, hidden})) {
+            throw new IllegalArgumentException("lstm_layer: expected weight_hh of shape " + Shapes.str(new long[] {4 * hidden, hidden}) + ", got "
+                    + Shapes.str(weightHh.shape()));
+        }
+        for (Tensor t : new Tensor[] {weightHh, h0}) {
+            if (t.dtype() != c0.dtype()) throw new IllegalArgumentException("lstm_layer: expected all tensors to be " + c0.dtype() + ", got " + t.dtype());
+            if (!t.device().equals(c0.device())) {
+                throw new IllegalArgumentException("lstm_layer: expected all tensors to be on the same device, but found " + t.device() + " and " + c0.device());
+            }
+        }
+        long steps = inputGates.size(0), batch = c0.size(0);
+        Tensor gates = inputGates.contiguous();
+        Tensor out = Tensor.empty(new long[] {2, steps, batch, hidden}, c0.dtype(), c0.device());
+        Tensor hiddenGates = Tensor.empty(gates.shape(), c0.dtype(), c0.device());
+        c0.backend().lstmLayer(gates, weightHh, h0, c0, reverse, out, hiddenGates);
+        return Tensor.record(Op.LSTM_LAYER, out, new Tensor[] {gates, weightHh, h0, c0}, reverse, hiddenGates);
+    }
+
+    /**
      * One GRU step: {@code r = s(gi_r + gh_r)}, {@code z = s(gi_z + gh_z)}, {@code n = tanh(gi_n + r*gh_n)},
      * {@code h' = (1-z)*n + z*h}, with inputGates {@code x W_ih^T + b_ih} and hiddenGates {@code h W_hh^T + b_hh},
      * both [B, 3H] in order r, z, n. Returns h' [B, H].

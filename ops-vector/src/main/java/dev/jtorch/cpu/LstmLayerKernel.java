@@ -1,0 +1,270 @@
+package dev.jtorch.cpu;
+
+import dev.jtorch.tensor.DType;
+import dev.jtorch.tensor.Tensor;
+
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+
+/**
+ * A whole LSTM layer's recurrence in one kernel ({@code Backend.lstmLayer} and {@code lstmLayerBackward}), float32
+ * and float64. Batch rows never meet in the recurrence, so the batch is split over the threads once and each
+ * thread runs every step for its own rows: per step one product {@code h_prev W_hh^T} of its rows
+ * ({@link Sgemm}/{@link Dgemm}) and the fused cell rows of {@link RecurrentKernels}, with no hand-off between
+ * steps. Step by step, each step's 64-row product is too small to split, so it ran on one thread.
+ *
+ * <p>The forward product reads W_hh^T. With at most {@link Sgemm#SMALL_M} rows per thread (batch-1 inference) it
+ * reads W_hh's rows in place, the GEMV path; above that W_hh^T is laid out once per call, so each step streams
+ * unit-stride rows of it. The backward runs the steps in reverse, carrying {@code dh = dgates_next W_hh} (a product
+ * reading W_hh row-major, as it lies) and {@code dc}, and writes every step's gate gradient; W_hh's gradient is
+ * then one product over all steps, which the derivative rule forms.
+ *
+ * <p>One object per calling thread holds the call's operands, so a call allocates nothing in steady state; each
+ * participating thread keeps its own row handles and scratch rows.
+ */
+final class LstmLayerKernel implements IntraOpPool.RangeBody {
+    /** Multiply-adds of a whole layer below which it runs on the calling thread (a hand-off costs microseconds). */
+    static final long PARALLEL_MIN_WORK = 1L << 21;
+    /** Rows per thread at least, so each step's product keeps whole register tiles. */
+    static final int MIN_ROWS_PER_THREAD = 8;
+
+    private static final ThreadLocal<LstmLayerKernel> CALLS = ThreadLocal.withInitial(LstmLayerKernel::new);
+    private static final ThreadLocal<Workspace> WORKSPACES = ThreadLocal.withInitial(Workspace::new);
+
+    private LstmLayerKernel() {}
+
+    /** Whether the kernel takes these operands: float32 or float64, the per-step blocks contiguous. */
+    static boolean handles(Tensor inputGates, Tensor out, Tensor hiddenGates) {
+        DType d = inputGates.dtype();
+        return (d == DType.FLOAT32 || d == DType.FLOAT64) && inputGates.isContiguous() && out.isContiguous() && hiddenGates.isContiguous();
+    }
+
+    static boolean handlesBackward(Tensor inputGates, Tensor hiddenGates, Tensor out, Tensor gradOut, Tensor gradGates, Tensor gradH0, Tensor gradC0) {
+        return handles(inputGates, out, hiddenGates) && gradOut.isContiguous() && gradGates.isContiguous() && gradH0.isContiguous() && gradC0.isContiguous();
+    }
+
+    // ---- the call's operands, set by the calling thread, read by every participant ----
+
+    private boolean backward, reverse;
+    private DType dtype;
+    private int steps, batch, hidden;
+    private MemorySegment gates, hiddenGates, states, weight, weightT, h0, c0, gradOut, gradGates, gradH0, gradC0;
+    private long gatesOff, hiddenGatesOff, statesOff, weightOff, weightRowStride, weightColStride;
+    private long h0Off, h0RowStride, h0ColStride, c0Off, c0RowStride, c0ColStride;
+    private long gradOutOff, gradGatesOff, gradH0Off, gradC0Off;
+    /** Whether the forward product reads W_hh in place (few rows) or the transposed copy. */
+    private boolean inPlaceWeight;
+
+    static void forward(Tensor inputGates, Tensor weightHh, Tensor h0, Tensor c0, boolean reverse, Tensor out, Tensor hiddenGates) {
+        LstmLayerKernel k = CALLS.get();
+        k.operands(false, reverse, inputGates, weightHh, c0, out, hiddenGates);
+        k.h0 = ElementAccess.segment(h0);
+        k.h0Off = h0.storageOffset();
+        k.h0RowStride = h0.stride(0);
+        k.h0ColStride = h0.stride(1);
+        k.inPlaceWeight = k.rowsPerThread() <= Sgemm.SMALL_M;
+        if (!k.inPlaceWeight) k.weightT = WORKSPACES.get().transposed(weightHh);
+        k.launch();
+    }
+
+    static void backward(Tensor inputGates, Tensor hiddenGates, Tensor weightHh, Tensor c0, Tensor out, boolean reverse,
+                         Tensor gradOut, Tensor gradGates, Tensor gradH0, Tensor gradC0) {
+        LstmLayerKernel k = CALLS.get();
+        k.operands(true, reverse, inputGates, weightHh, c0, out, hiddenGates);
+        k.gradOut = ElementAccess.segment(gradOut);
+        k.gradOutOff = gradOut.storageOffset();
+        k.gradGates = ElementAccess.segment(gradGates);
+        k.gradGatesOff = gradGates.storageOffset();
+        k.gradH0 = ElementAccess.segment(gradH0);
+        k.gradH0Off = gradH0.storageOffset();
+        k.gradC0 = ElementAccess.segment(gradC0);
+        k.gradC0Off = gradC0.storageOffset();
+        k.launch();
+    }
+
+    private void operands(boolean backward, boolean reverse, Tensor inputGates, Tensor weightHh, Tensor c0, Tensor out, Tensor hiddenGates) {
+        this.backward = backward;
+        this.reverse = reverse;
+        dtype = inputGates.dtype();
+        steps = (int) inputGates.size(0);
+        batch = (int) inputGates.size(1);
+        hidden = (int) c0.size(1);
+        gates = ElementAccess.segment(inputGates);
+        gatesOff = inputGates.storageOffset();
+        this.hiddenGates = ElementAccess.segment(hiddenGates);
+        hiddenGatesOff = hiddenGates.storageOffset();
+        states = ElementAccess.segment(out);
+        statesOff = out.storageOffset();
+        weight = ElementAccess.segment(weightHh);
+        weightOff = weightHh.storageOffset();
+        weightRowStride = weightHh.stride(0);
+        weightColStride = weightHh.stride(1);
+        this.c0 = ElementAccess.segment(c0);
+        c0Off = c0.storageOffset();
+        c0RowStride = c0.stride(0);
+        c0ColStride = c0.stride(1);
+    }
+
+    private long work() { return (long) steps * batch * 4 * hidden * hidden; }
+
+    private int threads() {
+        if (work() < PARALLEL_MIN_WORK || IntraOpPool.inParallelRegion()) return 1;
+        return (int) Math.max(1, Math.min(IntraOpPool.numThreads(), batch / MIN_ROWS_PER_THREAD));
+    }
+
+    private int rowsPerThread() { return Math.ceilDiv(batch, threads()); }
+
+    private void launch() {
+        try {
+            int threads = threads();
+            if (threads == 1) run(0, batch);
+            else IntraOpPool.parallelFor(batch, Math.ceilDiv(batch, threads), this);
+        } finally {   // do not keep the operands alive
+            gates = hiddenGates = states = weight = weightT = h0 = c0 = gradOut = gradGates = gradH0 = gradC0 = null;
+        }
+    }
+
+    @Override public void run(long b0, long b1) {
+        if (backward) backwardRows((int) b0, (int) b1);
+        else forwardRows((int) b0, (int) b1);
+    }
+
+    // ---- offsets (in elements) of step t's block [B, width] in a contiguous [.., T, B, width] tensor ----
+
+    private long gatesAt(int t) { return gatesOff + (long) t * batch * 4 * hidden; }
+    private long hiddenGatesAt(int t) { return hiddenGatesOff + (long) t * batch * 4 * hidden; }
+    private long gradGatesAt(int t) { return gradGatesOff + (long) t * batch * 4 * hidden; }
+    /** Step t's h (which = 0) or c (which = 1) in out [2, T, B, H]. */
+    private long stateAt(int which, int t) { return statesOff + ((long) which * steps + t) * batch * hidden; }
+    private long gradStateAt(int which, int t) { return gradOutOff + ((long) which * steps + t) * batch * hidden; }
+
+    /** The step that runs s-th: forward order, or from the last step back in reverse. */
+    private int step(int s) { return reverse ? steps - 1 - s : s; }
+
+    private void forwardRows(int b0, int b1) {
+        Workspace w = WORKSPACES.get();
+        int rows = b1 - b0, gateWidth = 4 * hidden;
+        MatrixRows ig = w.handles[0], hg = w.handles[1], c = w.handles[2], hNext = w.handles[3], cNext = w.handles[4];
+        for (int s = 0; s < steps; s++) {
+            int t = step(s), prev = step(s - 1);
+            MemorySegment hSeg = s == 0 ? h0 : states;
+            long hAt = s == 0 ? h0Off + b0 * h0RowStride : stateAt(0, prev) + (long) b0 * hidden;
+            long hRowStride = s == 0 ? h0RowStride : hidden, hColStride = s == 0 ? h0ColStride : 1;
+            long hgAt = hiddenGatesAt(t);
+            if (inPlaceWeight) {   // B = W_hh^T as a view: element (p, j) of W^T is W[j, p]
+                gemm(rows, gateWidth, hidden, hSeg, hAt, hRowStride, hColStride, weight, weightOff, weightColStride, weightRowStride,
+                        0, hiddenGates, hgAt + (long) b0 * gateWidth, gateWidth);
+            } else {
+                gemm(rows, gateWidth, hidden, hSeg, hAt, hRowStride, hColStride, weightT, 0, gateWidth, 1,
+                        0, hiddenGates, hgAt + (long) b0 * gateWidth, gateWidth);
+            }
+            ig.point(gates, dtype, gatesAt(t), gateWidth, 1);
+            hg.point(hiddenGates, dtype, hgAt, gateWidth, 1);
+            if (s == 0) c.point(c0, dtype, c0Off, c0RowStride, c0ColStride);
+            else c.point(states, dtype, stateAt(1, prev), hidden, 1);
+            hNext.point(states, dtype, stateAt(0, t), hidden, 1);
+            cNext.point(states, dtype, stateAt(1, t), hidden, 1);
+            RecurrentKernels.lstmRows(RecurrentKernels.vectorRows(dtype, c.unitColumns()), ig, hg, c, hNext, cNext, b0, b1, hidden);
+        }
+    }
+
+    private void backwardRows(int b0, int b1) {
+        Workspace w = WORKSPACES.get();
+        int rows = b1 - b0, gateWidth = 4 * hidden;
+        long block = (long) rows * hidden;
+        MemorySegment scratch = w.scratch(3 * block * dtype.byteSize());
+        // three [rows, H] blocks: dh into this step, dc into this step, and dc out of it (into the previous step)
+        long gradH = 0, gradCIn = block, gradCOut = 2 * block;
+        MatrixRows ig = w.handles[0], hg = w.handles[1], c = w.handles[2], dh = w.handles[3], dcIn = w.handles[4];
+        MatrixRows dGates = w.handles[5], dcOut = w.handles[6];
+        long rowShift = (long) b0 * hidden;   // scratch rows start at b0: handle row b is scratch row b - b0
+        for (int s = steps - 1; s >= 0; s--) {
+            int t = step(s), prev = step(s - 1), next = step(s + 1);
+            copyRows(gradOut, gradStateAt(0, t) + rowShift, scratch, gradH, block);
+            if (s < steps - 1) {   // dh += dgates[next] @ W_hh
+                gemm(rows, hidden, gateWidth, gradGates, gradGatesAt(next) + (long) b0 * gateWidth, gateWidth, 1,
+                        weight, weightOff, weightRowStride, weightColStride, 1, scratch, gradH, hidden);
+            }
+            copyRows(gradOut, gradStateAt(1, t) + rowShift, scratch, gradCIn, block);
+            if (s < steps - 1) addRows(scratch, gradCOut, gradCIn, block);
+            ig.point(gates, dtype, gatesAt(t), gateWidth, 1);
+            hg.point(hiddenGates, dtype, hiddenGatesAt(t), gateWidth, 1);
+            if (s == 0) c.point(c0, dtype, c0Off, c0RowStride, c0ColStride);
+            else c.point(states, dtype, stateAt(1, prev), hidden, 1);
+            dh.point(scratch, dtype, gradH - rowShift, hidden, 1);
+            dcIn.point(scratch, dtype, gradCIn - rowShift, hidden, 1);
+            dGates.point(gradGates, dtype, gradGatesAt(t), gateWidth, 1);
+            dcOut.point(scratch, dtype, gradCOut - rowShift, hidden, 1);
+            RecurrentKernels.lstmBackwardRows(RecurrentKernels.vectorRows(dtype, c.unitColumns()), ig, hg, c, dh, dcIn, dGates, dcOut, b0, b1, hidden);
+        }
+        int first = step(0);
+        gemm(rows, hidden, gateWidth, gradGates, gradGatesAt(first) + (long) b0 * gateWidth, gateWidth, 1,
+                weight, weightOff, weightRowStride, weightColStride, 0, gradH0, gradH0Off + rowShift, hidden);
+        copyRows(scratch, gradCOut, gradC0, gradC0Off + rowShift, block);
+    }
+
+    private void gemm(int m, int n, int k, MemorySegment a, long aOff, long aRowStride, long aColStride,
+                      MemorySegment b, long bOff, long bRowStride, long bColStride, double beta, MemorySegment c, long cOff, long ldc) {
+        if (dtype == DType.FLOAT32) {
+            Sgemm.gemm(m, n, k, 1f, a, aOff, aRowStride, aColStride, b, bOff, bRowStride, bColStride, (float) beta, c, cOff, ldc);
+        } else {
+            Dgemm.gemm(m, n, k, 1, a, aOff, aRowStride, aColStride, b, bOff, bRowStride, bColStride, beta, c, cOff, ldc);
+        }
+    }
+
+    /** {@code count} contiguous elements from src at srcAt to dst at dstAt (element offsets). */
+    private void copyRows(MemorySegment src, long srcAt, MemorySegment dst, long dstAt, long count) {
+        long size = dtype.byteSize();
+        MemorySegment.copy(src, srcAt * size, dst, dstAt * size, count * size);
+    }
+
+    /** dst[i] += src[i] for {@code count} contiguous elements. */
+    private void addRows(MemorySegment s, long srcAt, long dstAt, long count) {
+        if (dtype == DType.FLOAT32) {
+            for (long i = 0; i < count; i++) {
+                s.setAtIndex(ValueLayout.JAVA_FLOAT, dstAt + i, s.getAtIndex(ValueLayout.JAVA_FLOAT, dstAt + i) + s.getAtIndex(ValueLayout.JAVA_FLOAT, srcAt + i));
+            }
+        } else {
+            for (long i = 0; i < count; i++) {
+                s.setAtIndex(ValueLayout.JAVA_DOUBLE, dstAt + i, s.getAtIndex(ValueLayout.JAVA_DOUBLE, dstAt + i) + s.getAtIndex(ValueLayout.JAVA_DOUBLE, srcAt + i));
+            }
+        }
+    }
+
+    /** A thread's row handles, its scratch rows, and (on a calling thread) the transposed weight. */
+    private static final class Workspace {
+        final MatrixRows[] handles = new MatrixRows[7];
+        private MemorySegment scratch = MemorySegment.NULL, transposed = MemorySegment.NULL;
+
+        Workspace() {
+            for (int i = 0; i < handles.length; i++) handles[i] = new MatrixRows();
+        }
+
+        /** At least {@code bytes} of this thread's scratch; grown (and the old one left to the GC) when short. */
+        MemorySegment scratch(long bytes) {
+            if (scratch.byteSize() < bytes) scratch = Arena.ofAuto().allocate(bytes, 64);
+            return scratch;
+        }
+
+        /** W_hh^T [H, 4H], row-major, laid out in this thread's buffer; read by every participant of the call. */
+        MemorySegment transposed(Tensor weightHh) {
+            int rows = (int) weightHh.size(0), cols = (int) weightHh.size(1);
+            DType dtype = weightHh.dtype();
+            long bytes = (long) rows * cols * dtype.byteSize();
+            if (transposed.byteSize() < bytes) transposed = Arena.ofAuto().allocate(bytes, 64);
+            MemorySegment src = ElementAccess.segment(weightHh), dst = transposed;
+            long off = weightHh.storageOffset(), rs = weightHh.stride(0), cs = weightHh.stride(1);
+            if (dtype == DType.FLOAT32) {
+                for (int j = 0; j < rows; j++) {
+                    for (int p = 0; p < cols; p++) dst.setAtIndex(ValueLayout.JAVA_FLOAT, (long) p * rows + j, src.getAtIndex(ValueLayout.JAVA_FLOAT, off + j * rs + p * cs));
+                }
+            } else {
+                for (int j = 0; j < rows; j++) {
+                    for (int p = 0; p < cols; p++) dst.setAtIndex(ValueLayout.JAVA_DOUBLE, (long) p * rows + j, src.getAtIndex(ValueLayout.JAVA_DOUBLE, off + j * rs + p * cs));
+                }
+            }
+            return transposed;
+        }
+    }
+}

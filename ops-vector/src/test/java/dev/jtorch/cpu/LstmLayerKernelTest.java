@@ -1,0 +1,116 @@
+package dev.jtorch.cpu;
+
+import dev.jtorch.tensor.Backend;
+import dev.jtorch.tensor.DType;
+import dev.jtorch.tensor.Tensor;
+import org.junit.jupiter.api.Test;
+
+import java.lang.reflect.InvocationHandler;
+import java.lang.reflect.InvocationTargetException;
+import java.lang.reflect.Proxy;
+import java.util.Set;
+
+import static dev.jtorch.cpu.TestTensors.*;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * The whole-layer LSTM kernel and its backward against the composed form (the {@link Backend} defaults: a step
+ * loop of matmul and the composed cell), in float32 and float64, forward and reverse, on batches that take the
+ * in-place weight (at most four rows per thread), the transposed copy, and a split over threads, with odd
+ * hidden sizes (vector rows with and without a tail) and initial states and weights laid out as views.
+ */
+class LstmLayerKernelTest {
+    private static final Set<String> COMPOSED_METHODS = Set.of("lstmLayer", "lstmLayerBackward", "lstmCell", "lstmCellBackward");
+
+    /** The CPU backend with the recurrent primitives left at the interface's composed defaults. */
+    private static final Backend COMPOSED = (Backend) Proxy.newProxyInstance(Backend.class.getClassLoader(), new Class<?>[] {Backend.class},
+            (InvocationHandler) (proxy, method, args) -> {
+                if (COMPOSED_METHODS.contains(method.getName())) return InvocationHandler.invokeDefault(proxy, method, args);
+                try {
+                    return method.invoke(CPU, args);
+                } catch (InvocationTargetException e) {
+                    throw e.getCause();
+                }
+            });
+
+    /** {steps, batch, hidden}: one step; batch 1 and 3 (in-place weight); 7 and 17 (transposed copy); 40x64 (threads). */
+    private static final int[][] SHAPES = {{1, 1, 1}, {3, 1, 7}, {5, 3, 17}, {4, 7, 7}, {3, 17, 17}, {2, 5, 33}, {4, 40, 64}};
+
+    enum Layout { CONTIGUOUS, ROW_STRIDED, TRANSPOSED }
+
+    /** A [rows, cols] tensor holding {@code v} (row-major), laid out as asked. */
+    private static Tensor matrix(DType dtype, int rows, int cols, double[] v, Layout layout) {
+        return switch (layout) {
+            case CONTIGUOUS -> tensor(dtype, new long[] {rows, cols}, v);
+            case ROW_STRIDED -> {
+                int wide = cols + 3;
+                double[] w = new double[rows * wide];
+                for (int r = 0; r < rows; r++) System.arraycopy(v, r * cols, w, r * wide + 1, cols);
+                yield tensor(dtype, new long[] {rows, wide}, w).narrow(1, 1, cols);
+            }
+            case TRANSPOSED -> {
+                double[] t = new double[v.length];
+                for (int r = 0; r < rows; r++) for (int c = 0; c < cols; c++) t[c * rows + r] = v[r * cols + c];
+                yield tensor(dtype, new long[] {cols, rows}, t).t();
+            }
+        };
+    }
+
+    private static double[] draw(DType dtype, int n, long seed, double bound) {
+        return asStored(dtype, uniform(n, seed, -bound, bound));
+    }
+
+    private static double rtol(DType dtype) { return dtype == DType.FLOAT32 ? 1e-4 : 1e-11; }
+    private static double atol(DType dtype) { return dtype == DType.FLOAT32 ? 1e-5 : 1e-12; }
+
+    @Test
+    void layerMatchesTheComposedStepLoop() {
+        for (DType dtype : new DType[] {DType.FLOAT32, DType.FLOAT64}) {
+            for (int[] tbh : SHAPES) {
+                for (Layout layout : Layout.values()) {
+                    for (boolean reverse : new boolean[] {false, true}) {
+                        int steps = tbh[0], batch = tbh[1], hidden = tbh[2];
+                        String what = "lstm layer " + dtype + " T=" + steps + " B=" + batch + " H=" + hidden + " " + layout + (reverse ? " reverse" : "");
+                        long seed = steps * 1009L + batch * 31L + hidden;
+                        Tensor gates = tensor(dtype, new long[] {steps, batch, 4 * hidden}, draw(dtype, steps * batch * 4 * hidden, seed, 2));
+                        Tensor weight = matrix(dtype, 4 * hidden, hidden, draw(dtype, 4 * hidden * hidden, seed + 1, 1 / Math.sqrt(hidden)), layout);
+                        Tensor h0 = matrix(dtype, batch, hidden, draw(dtype, batch * hidden, seed + 2, 1), layout);
+                        Tensor c0 = matrix(dtype, batch, hidden, draw(dtype, batch * hidden, seed + 3, 1), layout);
+
+                        Tensor out = empty(dtype, 2, steps, batch, hidden), hg = empty(dtype, steps, batch, 4 * hidden);
+                        Tensor refOut = empty(dtype, 2, steps, batch, hidden), refHg = empty(dtype, steps, batch, 4 * hidden);
+                        CPU.lstmLayer(gates, weight, h0, c0, reverse, out, hg);
+                        COMPOSED.lstmLayer(gates, weight, h0, c0, reverse, refOut, refHg);
+                        assertClose(values(refOut), values(out), rtol(dtype), atol(dtype), what + " states");
+                        assertClose(values(refHg), values(hg), rtol(dtype), atol(dtype), what + " hidden gates");
+
+                        Tensor gradOut = tensor(dtype, new long[] {2, steps, batch, hidden}, draw(dtype, 2 * steps * batch * hidden, seed + 4, 1));
+                        Tensor gradGates = empty(dtype, steps, batch, 4 * hidden), gradH0 = empty(dtype, batch, hidden), gradC0 = empty(dtype, batch, hidden);
+                        Tensor refGates = empty(dtype, steps, batch, 4 * hidden), refH0 = empty(dtype, batch, hidden), refC0 = empty(dtype, batch, hidden);
+                        CPU.lstmLayerBackward(gates, refHg, weight, c0, refOut, reverse, gradOut, gradGates, gradH0, gradC0);
+                        COMPOSED.lstmLayerBackward(gates, refHg, weight, c0, refOut, reverse, gradOut, refGates, refH0, refC0);
+                        assertClose(values(refGates), values(gradGates), rtol(dtype), atol(dtype), what + " gradGates");
+                        assertClose(values(refH0), values(gradH0), rtol(dtype), atol(dtype), what + " gradH0");
+                        assertClose(values(refC0), values(gradC0), rtol(dtype), atol(dtype), what + " gradC0");
+                    }
+                }
+            }
+        }
+    }
+
+    /** The largest shape above is big enough to be split over threads, so that path is the one compared. */
+    @Test
+    void theThreadedShapeIsAboveTheThreshold() {
+        int[] last = SHAPES[SHAPES.length - 1];
+        long work = (long) last[0] * last[1] * 4 * last[2] * last[2];
+        assertTrue(work >= LstmLayerKernel.PARALLEL_MIN_WORK && last[1] >= 2 * LstmLayerKernel.MIN_ROWS_PER_THREAD, "work " + work);
+    }
+
+    /** The test would pass vacuously if the kernel and the composed form were one code path: they are not. */
+    @Test
+    void theReferenceIsTheComposedDefault() throws NoSuchMethodException {
+        var kernel = CpuBackend.class.getMethod("lstmLayer", Tensor.class, Tensor.class, Tensor.class, Tensor.class, boolean.class, Tensor.class, Tensor.class);
+        assertNotEquals(Backend.class, kernel.getDeclaringClass());
+    }
+}
