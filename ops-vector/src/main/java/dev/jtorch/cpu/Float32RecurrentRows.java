@@ -50,47 +50,57 @@ final class Float32RecurrentRows implements RecurrentRows {
         int end = S.loopBound(hidden);
         if (end == 0) return 0;
         float[] e = lstmGateExponentials(ig, hg, b, hidden, end);
+        activateGates(e, end);
         lstmStageTanhC(e, c, b, end);
-        lstmCellGradient(e, c, gradHNext, gradCNext, gradC, b, end);
+        lstmCellGradient(e, gradHNext, gradCNext, gradC, b, end);
         lstmGateGradients(e, c, gradHNext, gradGates, b, hidden, end);
         return end;
     }
 
-    // The backward row runs as three loops in methods of their own, which exchange only arrays: one loop doing all
-    // of it inlines more Vector API code than C2 compiles in one unit, and what it leaves out runs as boxed vectors.
+    // The backward row runs as loops in methods of their own that exchange only arrays, and the gates are turned
+    // from exponentials into values once, by plain loops: a vector passed to or returned from a call that C2 does
+    // not inline is boxed, and a backward row inlined into a whole-layer kernel leaves C2 little inlining budget.
 
-    /** Stages exp(-2c') at [4*end, 5*end), c' = f*c + i*g recomputed from the staged gates. */
+    /** Replaces the staged exponentials of i, f, g, o by the gates: sigmoid = 1/(1+e), tanh = 2/(1+e) - 1. */
+    private static void activateGates(float[] e, int end) {
+        for (int k = 0; k < 2 * end; k++) e[k] = 1f / (1f + e[k]);
+        for (int k = 2 * end; k < 3 * end; k++) e[k] = 2f / (1f + e[k]) - 1f;
+        for (int k = 3 * end; k < 4 * end; k++) e[k] = 1f / (1f + e[k]);
+    }
+
+    /** Stages tanh(c') at [4*end, 5*end), c' = f*c + i*g recomputed from the gates. */
     private static void lstmStageTanhC(float[] e, MatrixRows c, long b, int end) {
         int tanhC = 4 * end;
         for (int j = 0; j < end; j += L) {
-            FloatVector i = sigmoid(e, j), f = sigmoid(e, end + j), g = tanh(e, 2 * end + j);
+            FloatVector i = FloatVector.fromArray(S, e, j), f = FloatVector.fromArray(S, e, end + j), g = FloatVector.fromArray(S, e, 2 * end + j);
             f.fma(load(c, b, j), i.mul(g)).mul(-2f).intoArray(e, tanhC + j);
         }
         FloatVectorMath.expInPlace(e, tanhC, tanhC + end);
+        for (int k = tanhC; k < tanhC + end; k++) e[k] = 2f / (1f + e[k]) - 1f;
     }
 
     /** gc = dc' + dh' * o * (1 - tanh(c')^2), staged at [5*end, 6*end); dc = gc * f. */
-    private static void lstmCellGradient(float[] e, MatrixRows c, MatrixRows gradHNext, MatrixRows gradCNext, MatrixRows gradC,
-                                         long b, int end) {
+    private static void lstmCellGradient(float[] e, MatrixRows gradHNext, MatrixRows gradCNext, MatrixRows gradC, long b, int end) {
         int tanhC = 4 * end, cellGrad = 5 * end;
         for (int j = 0; j < end; j += L) {
-            FloatVector o = sigmoid(e, 3 * end + j), tc = tanh(e, tanhC + j);
+            FloatVector o = FloatVector.fromArray(S, e, 3 * end + j), tc = FloatVector.fromArray(S, e, tanhC + j);
             FloatVector gc = load(gradHNext, b, j).mul(o).fma(tc.mul(tc).neg().add(1f), load(gradCNext, b, j));
             gc.intoArray(e, cellGrad + j);
-            store(gc.mul(sigmoid(e, end + j)), gradC, b, j);
+            store(gc.mul(FloatVector.fromArray(S, e, end + j)), gradC, b, j);
         }
     }
 
-    /** The pre-activation gradients of i, f, g and o, from the staged gates and gc. */
+    /** The pre-activation gradients of i, f, g and o, from the gates and gc. */
     private static void lstmGateGradients(float[] e, MatrixRows c, MatrixRows gradHNext, MatrixRows gradGates, long b, int hidden, int end) {
         int tanhC = 4 * end, cellGrad = 5 * end;
         for (int j = 0; j < end; j += L) {
-            FloatVector i = sigmoid(e, j), f = sigmoid(e, end + j), g = tanh(e, 2 * end + j), o = sigmoid(e, 3 * end + j);
+            FloatVector i = FloatVector.fromArray(S, e, j), f = FloatVector.fromArray(S, e, end + j);
+            FloatVector g = FloatVector.fromArray(S, e, 2 * end + j), o = FloatVector.fromArray(S, e, 3 * end + j);
             FloatVector gc = FloatVector.fromArray(S, e, cellGrad + j);
             store(gc.mul(g).mul(i.mul(i.neg().add(1f))), gradGates, b, j);
             store(gc.mul(load(c, b, j)).mul(f.mul(f.neg().add(1f))), gradGates, b, hidden + j);
             store(gc.mul(i).mul(g.mul(g).neg().add(1f)), gradGates, b, 2 * hidden + j);
-            store(load(gradHNext, b, j).mul(tanh(e, tanhC + j)).mul(o.mul(o.neg().add(1f))), gradGates, b, 3 * hidden + j);
+            store(load(gradHNext, b, j).mul(FloatVector.fromArray(S, e, tanhC + j)).mul(o.mul(o.neg().add(1f))), gradGates, b, 3 * hidden + j);
         }
     }
 
