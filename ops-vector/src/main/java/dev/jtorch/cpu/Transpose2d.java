@@ -25,9 +25,12 @@ final class Transpose2d {
         if (rows < 2 || cols < 2 || srcRowStride < rows) return false;
         int size = dst.dtype().byteSize();
         if (size != 4 && size != 8) return false;
-        MemorySegment s = ElementAccess.segment(src), d = ElementAccess.segment(dst);
-        long sOff = src.storageOffset(), dOff = dst.storageOffset();
-        // dst[r, c] = src element at sOff + r + c * srcRowStride
+        copy(ElementAccess.segment(src), src.storageOffset(), srcRowStride, ElementAccess.segment(dst), dst.storageOffset(), rows, cols, size);
+        return true;
+    }
+
+    /** dst[r, c] = src[sOff + r + c * srcRowStride] for a contiguous [rows, cols] dst at dOff; elements of 4 or 8 bytes. */
+    static void copy(MemorySegment s, long sOff, long srcRowStride, MemorySegment d, long dOff, long rows, long cols, int size) {
         for (long c0 = 0; c0 < cols; c0 += BLOCK) {
             long c1 = Math.min(cols, c0 + BLOCK);
             for (long r0 = 0; r0 < rows; r0 += BLOCK) {
@@ -42,6 +45,5 @@ final class Transpose2d {
                 }
             }
         }
-        return true;
     }
 }
