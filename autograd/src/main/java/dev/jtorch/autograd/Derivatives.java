@@ -184,7 +184,7 @@ final class Derivatives {
                 return grads(c.needsGrad(0) ? gradGates : null, c.needsGrad(1) ? gradGates : null, c.needsGrad(2) ? gradC : null);
             });
             // the recurrence runs backwards in one backend call; W_hh's gradient is then one product over all steps,
-            // gradGates^T h_prev, with h_prev every step's incoming state: h0 then the outputs shifted by one step
+            // gradGates^T h_prev, with h_prev every step's incoming state: h0, then the outputs shifted by one step
             case LSTM_LAYER -> rule(Saves.BOTH, (c, g) -> {
                 boolean reverse = c.attr(0);
                 Tensor hiddenGates = c.attr(1), gates = c.in(0), weightHh = c.in(1), h0 = c.in(2), out = c.out();
@@ -196,7 +196,9 @@ final class Derivatives {
                     long steps = gates.size(0), rows = steps * gates.size(1), hidden = h0.size(1);
                     Tensor shifted = out.select(0, 0).narrow(0, reverse ? 1 : 0, steps - 1), first = h0.unsqueeze(0);
                     Tensor hPrev = reverse ? Tensor.cat(0, shifted, first) : Tensor.cat(0, first, shifted);
-                    gradWeightHh = gradGates.reshape(rows, 4 * hidden).t().matmul(hPrev.reshape(rows, hidden));
+                    // as (h_prev^T gradGates)^T: the product packs the narrow h_prev as its transposed operand, and
+                    // only the [H, 4H] result is transposed, not the [T*B, 4H] gate gradients
+                    gradWeightHh = hPrev.reshape(rows, hidden).t().matmul(gradGates.reshape(rows, 4 * hidden)).t().contiguous();
                 }
                 return grads(c.needsGrad(0) ? gradGates : null, gradWeightHh, c.needsGrad(2) ? gradH0 : null, c.needsGrad(3) ? gradC0 : null);
             });
