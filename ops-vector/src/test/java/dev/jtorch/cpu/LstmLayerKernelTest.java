@@ -17,8 +17,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /**
  * The whole-layer LSTM kernel and its backward against the composed form (the {@link Backend} defaults: a step
  * loop of matmul and the composed cell), in float32 and float64, forward and reverse, on batches that take the
- * in-place weight (at most four rows per thread), the transposed copy, and a split over threads, with odd
- * hidden sizes (vector rows with and without a tail) and initial states and weights laid out as views.
+ * GEMV-like and the tiled step products and a split over threads, with odd hidden sizes (vector rows with and
+ * without a tail), and initial states and weights laid out as views (the weight's gather transpose and its
+ * element-wise fallback).
  */
 class LstmLayerKernelTest {
     private static final Set<String> COMPOSED_METHODS = Set.of("lstmLayer", "lstmLayerBackward", "lstmCell", "lstmCellBackward");
@@ -34,8 +35,11 @@ class LstmLayerKernelTest {
                 }
             });
 
-    /** {steps, batch, hidden}: one step; batch 1 and 3 (in-place weight); 7 and 17 (transposed copy); 40x64 (threads). */
-    private static final int[][] SHAPES = {{1, 1, 1}, {3, 1, 7}, {5, 3, 17}, {4, 7, 7}, {3, 17, 17}, {2, 5, 33}, {4, 40, 64}};
+    /**
+     * {steps, batch, hidden}: one step; batches below and above a 4-row tile; a hidden size of 1023 (a long vector row
+     * with a tail, a wide weight); and 40x64, big enough to be split over threads (the last entry, see below).
+     */
+    private static final int[][] SHAPES = {{1, 1, 1}, {3, 1, 7}, {5, 3, 17}, {4, 7, 7}, {3, 17, 17}, {2, 5, 33}, {2, 2, 1023}, {4, 40, 64}};
 
     enum Layout { CONTIGUOUS, ROW_STRIDED, TRANSPOSED }
 
