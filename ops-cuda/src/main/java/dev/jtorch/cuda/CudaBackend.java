@@ -196,6 +196,68 @@ public final class CudaBackend implements Backend {
         }
     }
 
+    // ---- the fused recurrent cells: one thread per (batch row, hidden unit), contiguous operands only ----
+
+    private static boolean contiguousFloats(Tensor... ts) {
+        for (Tensor t : ts) if (!t.dtype().isFloatingPoint() || !t.isContiguous()) return false;
+        return true;
+    }
+
+    @Override public void lstmCell(Tensor inputGates, Tensor hiddenGates, Tensor c, Tensor out) {
+        if (!contiguousFloats(inputGates, hiddenGates, c, out)) {
+            Backend.super.lstmCell(inputGates, hiddenGates, c, out);
+            return;
+        }
+        long batch = c.size(0), hidden = c.size(1);
+        if (batch * hidden == 0) return;
+        try (KernelArgs args = new KernelArgs()) {
+            args.i64(batch).i64(hidden).pointer(address(inputGates)).pointer(address(hiddenGates)).pointer(address(c)).pointer(address(out));
+            launch(Kernel.LSTM_CELL, Kernel.LSTM_CELL.entry(c.dtype()), batch * hidden, args);
+        }
+    }
+
+    @Override public void lstmCellBackward(Tensor inputGates, Tensor hiddenGates, Tensor c, Tensor gradOut, Tensor gradGates, Tensor gradC) {
+        if (!contiguousFloats(inputGates, hiddenGates, c, gradOut, gradGates, gradC)) {
+            Backend.super.lstmCellBackward(inputGates, hiddenGates, c, gradOut, gradGates, gradC);
+            return;
+        }
+        long batch = c.size(0), hidden = c.size(1);
+        if (batch * hidden == 0) return;
+        try (KernelArgs args = new KernelArgs()) {
+            args.i64(batch).i64(hidden).pointer(address(inputGates)).pointer(address(hiddenGates)).pointer(address(c))
+                    .pointer(address(gradOut)).pointer(address(gradGates)).pointer(address(gradC));
+            launch(Kernel.LSTM_CELL_BACKWARD, Kernel.LSTM_CELL_BACKWARD.entry(c.dtype()), batch * hidden, args);
+        }
+    }
+
+    @Override public void gruCell(Tensor inputGates, Tensor hiddenGates, Tensor h, Tensor out) {
+        if (!contiguousFloats(inputGates, hiddenGates, h, out)) {
+            Backend.super.gruCell(inputGates, hiddenGates, h, out);
+            return;
+        }
+        long batch = h.size(0), hidden = h.size(1);
+        if (batch * hidden == 0) return;
+        try (KernelArgs args = new KernelArgs()) {
+            args.i64(batch).i64(hidden).pointer(address(inputGates)).pointer(address(hiddenGates)).pointer(address(h)).pointer(address(out));
+            launch(Kernel.GRU_CELL, Kernel.GRU_CELL.entry(h.dtype()), batch * hidden, args);
+        }
+    }
+
+    @Override public void gruCellBackward(Tensor inputGates, Tensor hiddenGates, Tensor h, Tensor gradOut,
+                                          Tensor gradInputGates, Tensor gradHiddenGates, Tensor gradH) {
+        if (!contiguousFloats(inputGates, hiddenGates, h, gradOut, gradInputGates, gradHiddenGates, gradH)) {
+            Backend.super.gruCellBackward(inputGates, hiddenGates, h, gradOut, gradInputGates, gradHiddenGates, gradH);
+            return;
+        }
+        long batch = h.size(0), hidden = h.size(1);
+        if (batch * hidden == 0) return;
+        try (KernelArgs args = new KernelArgs()) {
+            args.i64(batch).i64(hidden).pointer(address(inputGates)).pointer(address(hiddenGates)).pointer(address(h)).pointer(address(gradOut))
+                    .pointer(address(gradInputGates)).pointer(address(gradHiddenGates)).pointer(address(gradH));
+            launch(Kernel.GRU_CELL_BACKWARD, Kernel.GRU_CELL_BACKWARD.entry(h.dtype()), batch * hidden, args);
+        }
+    }
+
     @Override public void softmax(Tensor src, int dim, boolean log, Tensor dst) {
         if (!src.dtype().isFloatingPoint() || !dst.isContiguous()) {
             Backend.super.softmax(src, dim, log, dst);

@@ -38,7 +38,11 @@ enum Kernel {
     MAX_POOL2D_BACKWARD("window", "max_pool2d_backward", Types.FLOATS),
     AVG_POOL2D("window", "avg_pool2d", Types.FLOATS),
     AVG_POOL2D_BACKWARD("window", "avg_pool2d_backward", Types.FLOATS),
-    MATMUL("matmul", "matmul", Types.INTEGERS);
+    MATMUL("matmul", "matmul", Types.INTEGERS),
+    LSTM_CELL("recurrent", "lstm_cell", Types.FLOATS),
+    LSTM_CELL_BACKWARD("recurrent", "lstm_cell_backward", Types.FLOATS),
+    GRU_CELL("recurrent", "gru_cell", Types.FLOATS),
+    GRU_CELL_BACKWARD("recurrent", "gru_cell_backward", Types.FLOATS);
 
     /** Kernel threads per block wherever a kernel does not fix its own (the reductions and nonzero fix 256). */
     static final int THREADS = 256;

@@ -10,7 +10,7 @@ import java.util.List;
 final class KernelSources {
     static final String FOLDER = "/dev/jtorch/cuda/kernels/";
     static final String HEADER = "common.cuh";
-    static final List<String> FILES = List.of("elementwise", "reduce", "index", "random", "window", "matmul");
+    static final List<String> FILES = List.of("elementwise", "reduce", "index", "random", "window", "matmul", "recurrent");
 
     private KernelSources() {}
 

@@ -5,6 +5,7 @@ import dev.jtorch.tensor.DType;
 import dev.jtorch.tensor.Device;
 import dev.jtorch.tensor.Generator;
 import dev.jtorch.tensor.GradMode;
+import dev.jtorch.tensor.Recurrent;
 import dev.jtorch.tensor.Tensor;
 import dev.jtorch.tensor.UnaryOp;
 import java.util.function.Function;
@@ -177,5 +178,27 @@ class CudaBackendTest {
         Tensor cpu = Tensor.ones(3), gpu = Tensor.ones(3).to(GPU);
         var e = assertThrows(IllegalArgumentException.class, () -> cpu.add(gpu));
         assertTrue(e.getMessage().contains("cpu") && e.getMessage().contains("cuda:0"), e.getMessage());
+    }
+    /** The fused cells (forward and gradient, written by the backend) and a whole LSTM layer, on odd sizes. */
+    @Test void fusedRecurrentCells() {
+        int batch = 7, hidden = 17;
+        Tensor ig = rand(batch, 4 * hidden), hg = rand(batch, 4 * hidden), c = rand(batch, hidden), gradOut = rand(2, batch, hidden);
+        same(1e-5, t -> Recurrent.lstmCell(t[0], t[1], t[2]), ig, hg, c);
+        same(1e-5, t -> {
+            Tensor gradGates = Tensor.empty(t[0].shape(), t[0].dtype(), t[0].device()), gradC = Tensor.empty(t[2].shape(), t[2].dtype(), t[2].device());
+            t[0].backend().lstmCellBackward(t[0], t[1], t[2], t[3], gradGates, gradC);
+            return Tensor.cat(1, gradGates, gradC);
+        }, ig, hg, c, gradOut);
+        Tensor gi = rand(batch, 3 * hidden), gh = rand(batch, 3 * hidden), h = rand(batch, hidden), gradH = rand(batch, hidden);
+        same(1e-5, t -> Recurrent.gruCell(t[0], t[1], t[2]), gi, gh, h);
+        same(1e-5, t -> {
+            Tensor gradGi = Tensor.empty(t[0].shape(), t[0].dtype(), t[0].device()), gradGh = Tensor.empty(t[1].shape(), t[1].dtype(), t[1].device());
+            Tensor gradState = Tensor.empty(t[2].shape(), t[2].dtype(), t[2].device());
+            t[0].backend().gruCellBackward(t[0], t[1], t[2], t[3], gradGi, gradGh, gradState);
+            return Tensor.cat(1, gradGi, gradGh, gradState);
+        }, gi, gh, h, gradH);
+        for (boolean reverse : new boolean[] {false, true}) {
+            same(1e-4, t -> Recurrent.lstmLayer(t[0], t[1], t[2], t[3], reverse), rand(5, batch, 4 * hidden), rand(4 * hidden, hidden).mul(0.25), h, c);
+        }
     }
 }
