@@ -8,14 +8,20 @@ __device__ __forceinline__ double jt_sigmoid(double x) { return 1.0 / (1.0 + exp
 __device__ __forceinline__ float jt_tanh(float x) { return tanhf(x); }
 __device__ __forceinline__ double jt_tanh(double x) { return tanh(x); }
 
+// The four LSTM gates of one unit from the two halves of their pre-activations, gate k at g0 + k * hidden.
+template <typename T> __device__ __forceinline__ void lstm_gates(const T* ig, const T* hg, i64 g0, i64 hidden, T& i, T& f, T& g, T& o) {
+    i = jt_sigmoid(ig[g0] + hg[g0]);
+    f = jt_sigmoid(ig[g0 + hidden] + hg[g0 + hidden]);
+    g = jt_tanh(ig[g0 + 2 * hidden] + hg[g0 + 2 * hidden]);
+    o = jt_sigmoid(ig[g0 + 3 * hidden] + hg[g0 + 3 * hidden]);
+}
+
 // ig, hg [B, 4H] (gate order i, f, g, o), c [B, H]; out [2, B, H]: h' then c'.
 template <typename T> __device__ void lstm_cell(i64 batch, i64 hidden, const T* ig, const T* hg, const T* c, T* out) {
     JT_FOR_EACH(e, batch * hidden) {
         i64 b = e / hidden, j = e % hidden, g0 = b * 4 * hidden + j;
-        T i = jt_sigmoid(ig[g0] + hg[g0]);
-        T f = jt_sigmoid(ig[g0 + hidden] + hg[g0 + hidden]);
-        T g = jt_tanh(ig[g0 + 2 * hidden] + hg[g0 + 2 * hidden]);
-        T o = jt_sigmoid(ig[g0 + 3 * hidden] + hg[g0 + 3 * hidden]);
+        T i, f, g, o;
+        lstm_gates(ig, hg, g0, hidden, i, f, g, o);
         T cn = f * c[e] + i * g;
         out[batch * hidden + e] = cn;
         out[e] = o * jt_tanh(cn);
@@ -27,10 +33,8 @@ template <typename T> __device__ void lstm_cell_backward(i64 batch, i64 hidden, 
                                                          T* gradGates, T* gradC) {
     JT_FOR_EACH(e, batch * hidden) {
         i64 b = e / hidden, j = e % hidden, g0 = b * 4 * hidden + j;
-        T i = jt_sigmoid(ig[g0] + hg[g0]);
-        T f = jt_sigmoid(ig[g0 + hidden] + hg[g0 + hidden]);
-        T g = jt_tanh(ig[g0 + 2 * hidden] + hg[g0 + 2 * hidden]);
-        T o = jt_sigmoid(ig[g0 + 3 * hidden] + hg[g0 + 3 * hidden]);
+        T i, f, g, o;
+        lstm_gates(ig, hg, g0, hidden, i, f, g, o);
         T cPrev = c[e], tanhC = jt_tanh(f * cPrev + i * g);
         T gh = gradOut[e], gc = gradOut[batch * hidden + e] + gh * o * (1 - tanhC * tanhC);
         gradGates[g0] = gc * g * i * (1 - i);

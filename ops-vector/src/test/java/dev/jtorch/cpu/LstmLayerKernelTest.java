@@ -5,11 +5,11 @@ import dev.jtorch.tensor.DType;
 import dev.jtorch.tensor.Tensor;
 import org.junit.jupiter.api.Test;
 
-import java.lang.reflect.InvocationHandler;
-import java.lang.reflect.InvocationTargetException;
-import java.lang.reflect.Proxy;
 import java.util.Set;
 
+import static dev.jtorch.cpu.ComposedReference.Layout;
+import static dev.jtorch.cpu.ComposedReference.draw;
+import static dev.jtorch.cpu.ComposedReference.matrix;
 import static dev.jtorch.cpu.TestTensors.*;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -25,45 +25,13 @@ class LstmLayerKernelTest {
     private static final Set<String> COMPOSED_METHODS = Set.of("lstmLayer", "lstmLayerBackward", "lstmCell", "lstmCellBackward");
 
     /** The CPU backend with the recurrent primitives left at the interface's composed defaults. */
-    private static final Backend COMPOSED = (Backend) Proxy.newProxyInstance(Backend.class.getClassLoader(), new Class<?>[] {Backend.class},
-            (InvocationHandler) (proxy, method, args) -> {
-                if (COMPOSED_METHODS.contains(method.getName())) return InvocationHandler.invokeDefault(proxy, method, args);
-                try {
-                    return method.invoke(CPU, args);
-                } catch (InvocationTargetException e) {
-                    throw e.getCause();
-                }
-            });
+    private static final Backend COMPOSED = ComposedReference.backend(COMPOSED_METHODS);
 
     /**
      * {steps, batch, hidden}: one step; batches below and above a 4-row tile; a hidden size of 1023 (a long vector row
      * with a tail, a wide weight); and 40x64, big enough to be split over threads (the last entry, see below).
      */
     private static final int[][] SHAPES = {{1, 1, 1}, {3, 1, 7}, {5, 3, 17}, {4, 7, 7}, {3, 17, 17}, {2, 5, 33}, {2, 2, 1023}, {4, 40, 64}};
-
-    enum Layout { CONTIGUOUS, ROW_STRIDED, TRANSPOSED }
-
-    /** A [rows, cols] tensor holding {@code v} (row-major), laid out as asked. */
-    private static Tensor matrix(DType dtype, int rows, int cols, double[] v, Layout layout) {
-        return switch (layout) {
-            case CONTIGUOUS -> tensor(dtype, new long[] {rows, cols}, v);
-            case ROW_STRIDED -> {
-                int wide = cols + 3;
-                double[] w = new double[rows * wide];
-                for (int r = 0; r < rows; r++) System.arraycopy(v, r * cols, w, r * wide + 1, cols);
-                yield tensor(dtype, new long[] {rows, wide}, w).narrow(1, 1, cols);
-            }
-            case TRANSPOSED -> {
-                double[] t = new double[v.length];
-                for (int r = 0; r < rows; r++) for (int c = 0; c < cols; c++) t[c * rows + r] = v[r * cols + c];
-                yield tensor(dtype, new long[] {cols, rows}, t).t();
-            }
-        };
-    }
-
-    private static double[] draw(DType dtype, int n, long seed, double bound) {
-        return asStored(dtype, uniform(n, seed, -bound, bound));
-    }
 
     private static double rtol(DType dtype) { return dtype == DType.FLOAT32 ? 1e-4 : 1e-11; }
     private static double atol(DType dtype) { return dtype == DType.FLOAT32 ? 1e-5 : 1e-12; }

@@ -5,12 +5,12 @@ import dev.jtorch.tensor.DType;
 import dev.jtorch.tensor.Tensor;
 import org.junit.jupiter.api.Test;
 
-import java.lang.reflect.InvocationHandler;
-import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Method;
-import java.lang.reflect.Proxy;
 import java.util.Set;
 
+import static dev.jtorch.cpu.ComposedReference.Layout;
+import static dev.jtorch.cpu.ComposedReference.draw;
+import static dev.jtorch.cpu.ComposedReference.matrix;
 import static dev.jtorch.cpu.TestTensors.*;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 
@@ -24,41 +24,9 @@ class RecurrentKernelsTest {
     private static final Set<String> FUSED = Set.of("lstmCell", "lstmCellBackward", "gruCell", "gruCellBackward");
 
     /** The CPU backend with the recurrent primitives left at the interface's composed defaults. */
-    private static final Backend COMPOSED = (Backend) Proxy.newProxyInstance(Backend.class.getClassLoader(), new Class<?>[] {Backend.class},
-            (InvocationHandler) (proxy, method, args) -> {
-                if (FUSED.contains(method.getName())) return InvocationHandler.invokeDefault(proxy, method, args);
-                try {
-                    return method.invoke(CPU, args);
-                } catch (InvocationTargetException e) {
-                    throw e.getCause();
-                }
-            });
-
-    enum Layout { CONTIGUOUS, ROW_STRIDED, TRANSPOSED }
+    private static final Backend COMPOSED = ComposedReference.backend(FUSED);
 
     private static final int[][] SHAPES = {{1, 1}, {1, 7}, {7, 17}, {17, 7}, {17, 17}, {3, 1023}, {17, 1023}};
-
-    /** A [rows, cols] tensor holding {@code v} (row-major), laid out as asked. */
-    private static Tensor matrix(DType dtype, int rows, int cols, double[] v, Layout layout) {
-        return switch (layout) {
-            case CONTIGUOUS -> tensor(dtype, new long[] {rows, cols}, v);
-            case ROW_STRIDED -> {
-                int wide = cols + 3;
-                double[] w = new double[rows * wide];
-                for (int r = 0; r < rows; r++) System.arraycopy(v, r * cols, w, r * wide + 1, cols);
-                yield tensor(dtype, new long[] {rows, wide}, w).narrow(1, 1, cols);
-            }
-            case TRANSPOSED -> {
-                double[] t = new double[v.length];
-                for (int r = 0; r < rows; r++) for (int c = 0; c < cols; c++) t[c * rows + r] = v[r * cols + c];
-                yield tensor(dtype, new long[] {cols, rows}, t).t();
-            }
-        };
-    }
-
-    private static double[] draw(DType dtype, int n, long seed, double bound) {
-        return asStored(dtype, uniform(n, seed, -bound, bound));
-    }
 
     private static double rtol(DType dtype) { return dtype == DType.FLOAT32 ? 2e-5 : 1e-12; }
     private static double atol(DType dtype) { return dtype == DType.FLOAT32 ? 2e-6 : 1e-13; }
