@@ -21,14 +21,20 @@ import static dev.jtorch.cpu.ElementAccess.segment;
  *       it also takes the weight gradient of the other shapes with few output channels;
  *   <li><b>direct</b> at stride 1 with few output channels (LeNet conv1): {@link DirectConv}, no im2col, and its
  *       adjoint {@link DirectWeightGrad} for the weight gradient;
+ *   <li><b>implicit GEMM</b> at stride 1 with 8+ input channels per group (ResNet's 3x3 layers): {@link ImplicitConv},
+ *       the micro-kernel's B panels read straight from a zero-padded copy of the input, no column matrix; the input
+ *       gradient is the same product over dy padded by {@code dilation*(k-1) - padding} with the weight flipped and
+ *       transposed, so it needs no col2im either;
  *   <li>otherwise <b>im2col of one sample</b> into a per-thread buffer, then the GEMM, whose epilogue adds the bias
  *       while each tile is in cache. Samples are split over threads while one sample's GEMM is too small to split well;
  *       narrow outputs (ResNet's 7x7) put a chunk of samples side by side in one GEMM instead
  *       ({@link #samplesSideBySide}), forward and input gradient.
  * </ul>
- * The weight gradient sums over samples: a chunk of samples is unfolded side by side so that one GEMM's K runs over
- * (sample, pixel) instead of N thin GEMMs; chunks bound the buffer and accumulate with beta = 1. With many channels
- * and wide outputs the unfold is pixel-major ({@link PixelMajorColumns}), so the GEMM packs it by rows.
+ * The weight gradient sums over samples. With more than 16 output channels per group it is one product per group
+ * whose reduction runs over (sample, pixel), its panels packed straight from dy and the padded input
+ * ({@link WeightGradPanels}), split between threads by the gradient's columns or rows, so no partial sums. Otherwise
+ * a chunk of samples is unfolded side by side so that one GEMM's K runs over (sample, pixel) instead of N thin
+ * GEMMs; chunks bound the buffer and accumulate with beta = 1.
  */
 final class ConvolutionKernels {
     private ConvolutionKernels() {}
@@ -117,9 +123,39 @@ final class ConvolutionKernels {
             return;
         }
         call.prepare(x, xOff, k, kOff, weight.numel(), b, bOff, y, yOff);
+        if (call.gemm() && implicitForward(s)) {
+            forwardImplicit(s, x, xOff, k, kOff, b == null ? null : toArray(b, bOff, s.o(), BIASES), y, yOff);
+            return;
+        }
         int chunk = call.gemm() ? samplesSideBySide(s) : 1;
         if (chunk > 1) forwardSideBySide(s, chunk, x, xOff, k, kOff, b, bOff, y, yOff);
         else forEachSample(s, call);
+    }
+
+    /** Whether the forward runs as an implicit GEMM on the padded input ({@link ImplicitConv}): stride 1, not pointwise. */
+    static boolean implicitForward(Shape s) {
+        Window2d win = s.win();
+        return win.strideH() == 1 && win.strideW() == 1 && !s.pointwise() && s.channelsPerGroup() >= 8;
+    }
+
+    /** y[:, g] = W[g] @ the columns of x[:, g], read from its padded planes, plus the bias, for chunks of samples. */
+    private static void forwardImplicit(Shape s, MemorySegment x, long xOff, MemorySegment k, long kOff, float[] bias,
+                                        MemorySegment y, long yOff) {
+        Window2d win = s.win();
+        int og = s.outPerGroup(), cg = s.channelsPerGroup(), patch = s.patch();
+        var geo = new ImplicitConv.Geometry(cg, s.h() + 2 * win.padH(), s.w() + 2 * win.padW(), win.kernelH(), win.kernelW(),
+                win.dilationH(), win.dilationW(), (int) win.outH(), (int) win.outW());
+        int chunk = (int) Math.max(1, Math.min(s.n(), WEIGHT_GRAD_CHUNK_FLOATS / ((long) cg * geo.plane())));
+        for (int first = 0; first < s.n(); first += chunk) {
+            int samples = Math.min(chunk, s.n() - first);
+            for (int g = 0; g < s.groups(); g++) {
+                float[] xp = ImplicitConv.pad(x, s.inputOffset(xOff, first, g), (long) s.c() * s.inPlane(), samples, cg, s.h(), s.w(),
+                        win.padH(), win.padW(), geo);
+                var weights = new PanelProduct.SegmentRows(k, kOff + (long) g * og * patch, 0, patch, og);
+                ImplicitConv.compute(weights, k, og, xp, samples, geo, bias, g * og, y,
+                        yOff + ((long) first * s.o() + (long) g * og) * s.pixels(), (long) s.o() * s.pixels());
+            }
+        }
     }
 
     /**
@@ -306,6 +342,10 @@ final class ConvolutionKernels {
             ElementwiseKernels.fill(gradIn, 0);
             return;
         }
+        if (implicitInputGradient(s)) {
+            backwardInputImplicit(s, dy, dyOff, toArray(k, kOff, weight.numel(), WEIGHTS), dx, dxOff);
+            return;
+        }
         int chunk = pixels == 1 || ConvGemm.suits(patch, og) ? 1 : samplesSideBySide(s);
         if (chunk > 1) {
             backwardInputSideBySide(s, chunk, dy, dyOff, k, kOff, dx, dxOff);
@@ -363,6 +403,37 @@ final class ConvolutionKernels {
     }
 
     /**
+     * Whether the input gradient runs as the stride-1 convolution of dy padded by {@code dilation*(k-1) - padding}
+     * with the flipped, transposed weight ({@link ImplicitConv}), no col2im: stride 1, a padding no wider than the
+     * kernel's reach, and more output channels than the small products take ({@link ConvGemm}: LeNet).
+     */
+    static boolean implicitInputGradient(Shape s) {
+        Window2d win = s.win();
+        return win.strideH() == 1 && win.strideW() == 1 && !s.pointwise() && s.pixels() > 1
+                && s.outPerGroup() > 16 && s.channelsPerGroup() >= 8
+                && win.padH() <= win.dilationH() * (win.kernelH() - 1) && win.padW() <= win.dilationW() * (win.kernelW() - 1);
+    }
+
+    /** dx[:, g] = the convolution of dy[:, g], padded, with W[g] flipped and transposed, for chunks of samples. */
+    private static void backwardInputImplicit(Shape s, MemorySegment dy, long dyOff, float[] kArr, MemorySegment dx, long dxOff) {
+        Window2d win = s.win();
+        int og = s.outPerGroup(), cg = s.channelsPerGroup(), outH = (int) win.outH(), outW = (int) win.outW();
+        int kH = win.kernelH(), kW = win.kernelW(), dH = win.dilationH(), dW = win.dilationW();
+        int padTop = dH * (kH - 1) - win.padH(), padLeft = dW * (kW - 1) - win.padW();
+        var geo = new ImplicitConv.Geometry(og, outH + 2 * padTop, outW + 2 * padLeft, kH, kW, dH, dW, s.h(), s.w());
+        int chunk = (int) Math.max(1, Math.min(s.n(), WEIGHT_GRAD_CHUNK_FLOATS / ((long) og * geo.plane())));
+        for (int first = 0; first < s.n(); first += chunk) {
+            int samples = Math.min(chunk, s.n() - first);
+            for (int g = 0; g < s.groups(); g++) {
+                long dyAt = dyOff + ((long) first * s.o() + (long) g * og) * s.pixels();
+                float[] dyp = ImplicitConv.pad(dy, dyAt, (long) s.o() * s.pixels(), samples, og, outH, outW, padTop, padLeft, geo);
+                var flipped = new ImplicitConv.FlippedWeights(kArr, g * og * s.patch(), cg, kH * kW);
+                ImplicitConv.compute(flipped, null, cg, dyp, samples, geo, null, 0, dx, s.inputOffset(dxOff, first, g), (long) s.c() * s.inPlane());
+            }
+        }
+    }
+
+    /**
      * cols (K x chunk*P) = W[g]^T @ dy of a chunk of samples side by side (see {@link #samplesSideBySide}), then each
      * sample's columns folded (or, pointwise, copied) into its input gradient, in parallel over samples.
      */
@@ -408,6 +479,10 @@ final class ConvolutionKernels {
         int og = s.outPerGroup(), patch = s.patch();
         if (s.n() == 0 || og == 0 || patch == 0) {
             ElementwiseKernels.fill(gradWeight, 0);
+            return;
+        }
+        if (WeightGradPanels.suits(s)) {
+            for (int g = 0; g < groups; g++) WeightGradPanels.compute(s, g, dy, dyOff, x, xOff, dk, dkOff + (long) g * og * patch);
             return;
         }
         // Samples are split between threads, each summing its share into its own partial gradient with

@@ -240,10 +240,29 @@ final class LstmLayerKernel implements IntraOpPool.RangeBody {
             for (int i = 0; i < handles.length; i++) handles[i] = new MatrixRows();
         }
 
-        /** At least {@code bytes} of this thread's scratch; grown (and the old one left to the GC) when short. */
+        private Arena scratchArena, transposedArena;
+
+        /** At least {@code bytes} of this thread's scratch, grown when short. */
         MemorySegment scratch(long bytes) {
-            if (scratch.byteSize() < bytes) scratch = Arena.ofAuto().allocate(bytes, 64);
+            if (scratch.byteSize() < bytes) {
+                if (scratchArena != null) scratchArena.close();
+                scratchArena = Arena.ofShared();
+                scratch = scratchArena.allocate(bytes, 64);
+            }
             return scratch;
+        }
+
+        /**
+         * At least {@code bytes} for the transposed weight, grown when short. Shared arenas, as tensors' own memory:
+         * the products' segment accesses slow down once C2 has seen a second kind of segment or session.
+         */
+        private MemorySegment transposedBuffer(long bytes) {
+            if (transposed.byteSize() < bytes) {
+                if (transposedArena != null) transposedArena.close();
+                transposedArena = Arena.ofShared();
+                transposed = transposedArena.allocate(bytes, 64);
+            }
+            return transposed;
         }
 
         /** W_hh^T [H, 4H], row-major, laid out in this thread's buffer; read by every participant of the call. */
@@ -254,7 +273,7 @@ final class LstmLayerKernel implements IntraOpPool.RangeBody {
             long off = weightHh.storageOffset(), rs = weightHh.stride(0), cs = weightHh.stride(1);
             if (dtype == DType.FLOAT32 && cs == 1 && rs == cols) return transposedFloats(src, off, rows, cols);
             long bytes = (long) rows * cols * dtype.byteSize();
-            if (transposed.byteSize() < bytes) transposed = Arena.ofAuto().allocate(bytes, 64);
+            transposedBuffer(bytes);
             if (cs == 1) {
                 Transpose2d.copy(src, off, rs, transposed, 0, cols, rows, dtype.byteSize());
             } else {
@@ -280,7 +299,7 @@ final class LstmLayerKernel implements IntraOpPool.RangeBody {
                 weightRows = new float[n];
                 weightColumns = new float[n];
             }
-            if (transposed.byteSize() < (long) n * Float.BYTES) transposed = Arena.ofAuto().allocate((long) n * Float.BYTES, 64);
+            transposedBuffer((long) n * Float.BYTES);
             float[] in = weightRows, out = weightColumns;
             MemorySegment.copy(src, ValueLayout.JAVA_FLOAT, off * Float.BYTES, in, 0, n);
             // out[p, j:j+L] = in[j:j+L, p]: one gather of a column of L rows of W per vector of W^T

@@ -53,6 +53,16 @@ class ConvolutionKernelsTest {
         // weight gradient through pixel-major columns (16+ channels per group, more than one tap)
         cs.add(new Case(3, 17, 19, 17, 19, 3, 3, 1, 1, 1, 1));
         cs.add(new Case(2, 34, 38, 37, 37, 3, 2, 2, 2, 2, 2));
+        // weight gradient on panels packed from the input (WeightGradPanels): channels-last with whole vectors of
+        // channels per tap; channel-major with reduction blocks that span samples (7x7 outputs, 9 samples)
+        cs.add(new Case(2, 32, 17, 17, 17, 3, 3, 1, 1, 1, 1));
+        cs.add(new Case(9, 5, 23, 7, 7, 3, 3, 1, 1, 1, 1));
+        // forward and input gradient as convolutions of padded planes (ImplicitConv): gathered columns with
+        // dilation, groups and an uneven kernel, and of narrow outputs with samples side by side
+        cs.add(new Case(3, 16, 36, 11, 13, 3, 2, 1, 2, 2, 2));
+        cs.add(new Case(4, 8, 20, 5, 5, 3, 3, 1, 1, 1, 1));
+        cs.add(new Case(2, 8, 18, 9, 40, 3, 3, 1, 2, 2, 1));     // grid columns with dilation
+        cs.add(new Case(2, 8, 17, 1, 1023, 1, 3, 1, 1, 1, 1));   // long rows: 64 column panels
         return cs;
     }
 
@@ -154,6 +164,33 @@ class ConvolutionKernelsTest {
         assertTrue(ChannelVectorConv.suitsWeightGrad(16, 6 * 25));
         // LeNet conv1's 28-wide rows fill DirectConv's vectors better than 6 channels fill one
         assertTrue(!ChannelVectorConv.suits(Window2d.conv(32, 32, 5, 5, 1, 1, 0, 0, 1, 1), 6, 25));
+    }
+
+    @Test
+    void implicitFormsAreTheOnesTheCasesExercise() {
+        // the cases above test WeightGradPanels and ImplicitConv only while the selection routes them there
+        ConvolutionKernels.Shape channelsLast = shape(new Case(2, 32, 17, 17, 17, 3, 3, 1, 1, 1, 1));
+        assertTrue(WeightGradPanels.suits(channelsLast) && PixelMajorColumns.suits(32, 17, channelsLast.win()));
+        ConvolutionKernels.Shape spanning = shape(new Case(9, 5, 23, 7, 7, 3, 3, 1, 1, 1, 1));
+        assertTrue(WeightGradPanels.suits(spanning) && !PixelMajorColumns.suits(5, 23, spanning.win()));
+        ConvolutionKernels.Shape grid = shape(new Case(3, 16, 36, 11, 13, 3, 2, 1, 2, 2, 2));
+        assertTrue(ConvolutionKernels.implicitInputGradient(grid) && ConvolutionKernels.implicitForward(grid));
+        ConvolutionKernels.Shape narrow = shape(new Case(4, 8, 20, 5, 5, 3, 3, 1, 1, 1, 1));
+        assertTrue(ConvolutionKernels.implicitInputGradient(narrow) && ConvolutionKernels.implicitForward(narrow));
+        ConvolutionKernels.Shape dilated = shape(new Case(2, 8, 18, 9, 40, 3, 3, 1, 2, 2, 1));
+        assertTrue(ConvolutionKernels.implicitInputGradient(dilated) && ConvolutionKernels.implicitForward(dilated));
+        // grid columns where few are dropped (the dilated case's dy padded by 2*2 - 2: 13 x 44 planes), gathered
+        // columns for narrow outputs (the grouped case's dy, 11 x 15 padded by 2 rows: 15 x 15; the 5 x 5 one)
+        assertTrue(new ImplicitConv.Geometry(18, 13, 44, 3, 3, 2, 2, 9, 40).grid());
+        assertTrue(!new ImplicitConv.Geometry(18, 15, 15, 3, 2, 2, 2, 11, 13).grid());
+        assertTrue(!new ImplicitConv.Geometry(20, 7, 7, 3, 3, 1, 1, 5, 5).grid());
+        // strided and pointwise convolutions keep their forms
+        assertTrue(!ConvolutionKernels.implicitForward(shape(new Case(7, 6, 17, 7, 7, 3, 3, 2, 1, 1, 1))));
+        assertTrue(!ConvolutionKernels.implicitInputGradient(shape(new Case(7, 17, 33, 7, 7, 1, 1, 1, 0, 1, 1))));
+    }
+
+    private static ConvolutionKernels.Shape shape(Case k) {
+        return ConvolutionKernels.Shape.of(empty(DType.FLOAT32, k.n, k.c, k.h, k.w), empty(DType.FLOAT32, k.o, k.c / k.g, k.kh, k.kw), k.window(), k.g);
     }
 
     @Test

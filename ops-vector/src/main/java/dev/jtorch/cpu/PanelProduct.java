@@ -1,0 +1,143 @@
+package dev.jtorch.cpu;
+
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+
+/**
+ * {@code C (m x n) = A (m x k) @ B (k x n) [+ C]} on the calling thread with {@link Sgemm}'s micro-kernel, for
+ * operands that write their own panels. A convolution's columns handed to Sgemm are written once by the unfold and
+ * copied again by the packing, element by element when they are read transposed; an {@link Operand} here packs
+ * straight from the input, so the column matrix never exists. The blocking is Sgemm's: KC steps of k per block, a
+ * block of B panels in L2 and one B micro-panel in L1 while the A panels of an MC-row block stream past it.
+ * Callers split the work between threads by ranges of row or column panels.
+ */
+final class PanelProduct {
+    /**
+     * Column panels packed together: a B block of KC x 16 panels (256 KiB at 256 bits) and an MC-row A block (144
+     * KiB) share L2, so each A block streams in once per B block; ResNet layer4's 196 columns are one block.
+     */
+    private static final int BLOCK_PANELS = 16;
+
+    private static final ThreadLocal<float[]> PACKED_A = ThreadBuffers.floats();
+    private static final ThreadLocal<float[]> PACKED_B = ThreadBuffers.floats();
+    private static final ThreadLocal<float[]> TILE = ThreadBuffers.floats();
+    private static final ThreadLocal<float[]> LINE = ThreadBuffers.floats();
+
+    private PanelProduct() {}
+
+    /** A GEMM operand that writes its own panels. */
+    interface Operand {
+        /**
+         * Panels {@code [first, first + count)}, each {@code width} lines (rows of A, columns of B) wide, over k steps
+         * {@code [k0, k0 + kc)}: {@code dst[at + (q*kc + p)*width + r] = element(line (first + q)*width + r, step k0 + p)},
+         * 0 for lines past the operand's end.
+         */
+        void pack(float[] dst, int at, int first, int count, int k0, int kc, int width);
+    }
+
+    private static final ThreadLocal<Product> PRODUCT = ThreadLocal.withInitial(Product::new);
+
+    /** A thread's product buffer and the arena that owns it, replaced (and the old one closed) when it grows. */
+    private static final class Product {
+        Arena arena;
+        MemorySegment buffer = MemorySegment.NULL;
+    }
+
+    /**
+     * This thread's native buffer for a product of at least {@code floats} elements, contents undefined. Native and
+     * from a shared arena, as tensors are, not a heap array: the micro-kernel reads and writes C through segments,
+     * and C2 compiles those accesses for the segment kinds it has seen; products into heap segments beside products
+     * into tensors made Sgemm's unpacked path 2.5x slower in the same JVM.
+     */
+    static MemorySegment productBuffer(long floats) {
+        Product p = PRODUCT.get();
+        if (p.buffer.byteSize() < floats * Float.BYTES) {
+            if (p.arena != null) p.arena.close();
+            p.arena = Arena.ofShared();
+            p.buffer = p.arena.allocate(floats * Float.BYTES, 64);
+        }
+        return p.buffer;
+    }
+
+    /** The micro-kernel Sgemm uses now (tests switch its width). */
+    static SgemmMicroKernel kernel() { return SgemmMicroKernel.forBits(Sgemm.vectorBits()); }
+
+    /**
+     * {@code C[rows, cols] = A @ B}, plus C when {@code accumulate}, for the row panels {@code [r0, r1)} and column
+     * panels {@code [q0, q1)} of the kernel's tile ({@link #kernel()}); C row-major at element cOff with leading
+     * dimension ldc.
+     */
+    static void multiply(Operand a, Operand b, int m, int n, int k, int r0, int r1, int q0, int q1, boolean accumulate,
+                         MemorySegment c, long cOff, long ldc) {
+        SgemmMicroKernel kern = kernel();
+        int mr = kern.mr, nr = kern.nr, kcMax = Math.min(Sgemm.KC, k), blockRows = Sgemm.MC / mr;
+        float[] packedA = ThreadBuffers.atLeast(PACKED_A, (long) (r1 - r0) * mr * kcMax);
+        float[] packedB = ThreadBuffers.atLeast(PACKED_B, (long) BLOCK_PANELS * nr * kcMax);
+        float[] tile = ThreadBuffers.atLeast(TILE, (long) mr * nr);
+        for (int k0 = 0; k0 < k; k0 += Sgemm.KC) {
+            int kc = Math.min(Sgemm.KC, k - k0);
+            boolean add = accumulate || k0 > 0;
+            a.pack(packedA, 0, r0, r1 - r0, k0, kc, mr);
+            for (int qb = q0; qb < q1; qb += BLOCK_PANELS) {
+                int panels = Math.min(BLOCK_PANELS, q1 - qb);
+                b.pack(packedB, 0, qb, panels, k0, kc, nr);
+                for (int rb = r0; rb < r1; rb += blockRows) {
+                    int rbEnd = Math.min(r1, rb + blockRows);
+                    for (int q = qb; q < qb + panels; q++) {
+                        int j = q * nr, cols = Math.min(nr, n - j), bAt = (q - qb) * kc * nr;
+                        for (int r = rb; r < rbEnd; r++) {
+                            int i = r * mr, rows = Math.min(mr, m - i), aAt = (r - r0) * kc * mr;
+                            long cAt = cOff + i * ldc + j;
+                            boolean full = rows == mr && cols == nr;
+                            if (full && kern.multiplyInto(kc, packedA, aAt, packedB, bAt, c, cAt, ldc, add)) continue;
+                            kern.multiply(kc, packedA, aAt, packedB, bAt, tile);
+                            if (full) kern.storeTile(tile, c, cAt, ldc, add ? 1f : 0f);
+                            else kern.storePartialTile(tile, rows, cols, c, cAt, ldc, add ? 1f : 0f);
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    /**
+     * Rows of a segment over steps that run on across samples (dy of a chunk of samples, or a weight as one
+     * sample): row o, step (s, p) at element {@code at + s*sampleStride + o*steps + p}.
+     */
+    record SegmentRows(MemorySegment data, long at, long sampleStride, int steps, int rows) implements Operand {
+        @Override
+        public void pack(float[] dst, int to, int first, int count, int k0, int kc, int width) {
+            // the panel's rows to a scratch block (row r at r*kc), then interleaved: dst is written in order
+            float[] lines = ThreadBuffers.atLeast(LINE, (long) width * kc);
+            for (int q = 0; q < count; q++) {
+                for (int r = 0; r < width; r++) {
+                    int o = (first + q) * width + r;
+                    if (o >= rows) {
+                        java.util.Arrays.fill(lines, r * kc, (r + 1) * kc, 0f);
+                        continue;
+                    }
+                    // the steps [k0, k0 + kc) of row o, one bulk copy per sample they touch
+                    for (int kk = k0; kk < k0 + kc; ) {
+                        int sample = kk / steps, p = kk % steps, run = Math.min(steps - p, k0 + kc - kk);
+                        long from = at + sample * sampleStride + (long) o * steps + p;
+                        MemorySegment.copy(data, ElementAccess.F32, from * Float.BYTES, lines, r * kc + kk - k0, run);
+                        kk += run;
+                    }
+                }
+                int d = to + q * kc * width;
+                if (width == 4) {
+                    for (int p = 0; p < kc; p++, d += 4) {
+                        dst[d] = lines[p];
+                        dst[d + 1] = lines[kc + p];
+                        dst[d + 2] = lines[2 * kc + p];
+                        dst[d + 3] = lines[3 * kc + p];
+                    }
+                } else {
+                    for (int p = 0; p < kc; p++) {
+                        for (int r = 0; r < width; r++) dst[d++] = lines[r * kc + p];
+                    }
+                }
+            }
+        }
+    }
+}
