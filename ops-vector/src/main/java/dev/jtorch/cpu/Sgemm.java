@@ -38,7 +38,9 @@ import java.nio.ByteOrder;
  * This class is the source of its double-precision twin, which the build generates from it
  * (ops-vector/pom.xml): a line ending in a {@code // double:} note takes that value there.
  * Panels are heap {@code float[]}s reused across calls, so the kernel's loads are plain array loads whose
- * bounds checks the JIT hoists out of the loop; edges are zero-padded to whole tiles.
+ * bounds checks the JIT hoists out of the loop; edges are zero-padded to whole tiles. {@link SgemmPacking} fills
+ * them, with a loop per operand layout that reads and writes along memory (vector copies, four rows of A
+ * interleaved in registers, or scratch lines).
  *
  * <h2>Threads: claimed work, not a static split</h2>
  * Above {@link #PARALLEL_MIN_WORK}, every thread of an {@link IntraOpPool#team} claims tasks from one counter,
@@ -128,7 +130,7 @@ public final class Sgemm {
     private static final ThreadLocal<Unpacked> UNPACKED = ThreadLocal.withInitial(Unpacked::new);
     private static final ThreadLocal<float[]> PACKED_A = ThreadLocal.withInitial(() -> new float[0]);
     private static final ThreadLocal<float[]> TILE = ThreadLocal.withInitial(() -> new float[0]);
-    /** One contiguous run of A or B on its way into a panel. */
+    /** Scratch lines of {@link SgemmPacking}: rows of A or columns of B on their way into a panel. */
     private static final ThreadLocal<float[]> SCRATCH = ThreadLocal.withInitial(() -> new float[0]);
 
     /** Test hook: makes the blocked path use the 128-, 256- or 512-bit micro-kernel. */
@@ -397,82 +399,17 @@ public final class Sgemm {
             }
         }
 
-        /**
-         * alpha * A[ic:ic+mc, pc:pc+kc] into MR-row panels: {@code dst[panel * kc * MR + p * MR + r]}, zero-padded.
-         * A unit-stride run of A (a row when A is row-major, a column when transposed) is first copied in bulk to a
-         * heap scratch line: element-wise segment reads cost several times a bulk copy plus an array read.
-         */
+        /** alpha * A[ic:ic+mc, pc:pc+kc] into MR-row panels ({@link SgemmPacking#packA}). */
         private void packA(float[] dst, int ic, int mc, int pc, int kc) {
-            float[] line = buffer(SCRATCH, Math.max(kc, mc));
-            int panelSize = kc * mr;
-            if (aColStride == 1) {
-                // Row-major A: each row along k is contiguous; it goes down one column of its panel.
-                for (int row = 0; row < mc; row++) {
-                    MemorySegment.copy(a, F, (aOff + (ic + row) * aRowStride + pc) * Float.BYTES, line, 0, kc);
-                    int at = (row / mr) * panelSize + row % mr;
-                    for (int p = 0; p < kc; p++) dst[at + p * mr] = alpha * line[p];
-                }
-            } else if (aRowStride == 1) {
-                // Transposed A: each k step's mc values are contiguous; MR of them go to each panel.
-                for (int p = 0; p < kc; p++) {
-                    MemorySegment.copy(a, F, (aOff + ic + (pc + p) * aColStride) * Float.BYTES, line, 0, mc);
-                    for (int row0 = 0, at = p * mr; row0 < mc; row0 += mr, at += panelSize) {
-                        int rows = Math.min(mr, mc - row0);
-                        for (int r = 0; r < rows; r++) dst[at + r] = alpha * line[row0 + r];
-                    }
-                }
-            } else {
-                for (int row = 0; row < mc; row++) {
-                    long src = aOff + (ic + row) * aRowStride + pc * aColStride;
-                    int at = (row / mr) * panelSize + row % mr;
-                    for (int p = 0; p < kc; p++) dst[at + p * mr] = alpha * a.getAtIndex(F, src + p * aColStride);
-                }
-            }
-            // Rows past the end of A in the last panel are zero, so its tile's extra rows compute to zero.
-            for (int row = mc; row < Math.ceilDiv(mc, mr) * mr; row++) {
-                int at = (row / mr) * panelSize + row % mr;
-                for (int p = 0; p < kc; p++) dst[at + p * mr] = 0;
-            }
+            SgemmPacking.packA(dst, mr, alpha, a, aOff + ic * aRowStride + pc * aColStride, aRowStride, aColStride, mc, kc,
+                    buffer(SCRATCH, Math.max(mr, nr) * SgemmPacking.LINE));
         }
 
-        /**
-         * B[pc:pc+kc, jc:...] column panels [q0, q1) into a packed block,
-         * {@code dst[panel * kc * NR + p * NR + j]}, zero-padded, bulk-copying B's unit-stride
-         * runs (rows when row-major, columns when transposed) as {@link #packA} does.
-         */
+        /** B[pc:pc+kc, jc:...] column panels [q0, q1) into a packed block ({@link SgemmPacking#packB}). */
         private void packB(float[] dst, int pc, int kc, int jc, int q0, int q1) {
             int j0 = jc + q0 * nr;
-            int cols = Math.min((q1 - q0) * nr, n - j0);
-            int panelSize = kc * nr;
-            int first = q0 * panelSize;
-            float[] line = buffer(SCRATCH, Math.max(kc, cols));
-            if (bColStride == 1) {
-                // Row-major B: each k step is a contiguous run across the panels; NR of it goes to each.
-                for (int p = 0; p < kc; p++) {
-                    MemorySegment.copy(b, F, (bOff + (pc + p) * bRowStride + j0) * Float.BYTES, line, 0, cols);
-                    for (int col0 = 0, at = first + p * nr; col0 < cols; col0 += nr, at += panelSize) {
-                        System.arraycopy(line, col0, dst, at, Math.min(nr, cols - col0));
-                    }
-                }
-            } else if (bRowStride == 1) {
-                // Transposed B (a Linear weight): each column is contiguous along k; it goes down one panel column.
-                for (int col = 0; col < cols; col++) {
-                    MemorySegment.copy(b, F, (bOff + pc + (j0 + col) * bColStride) * Float.BYTES, line, 0, kc);
-                    int at = first + (col / nr) * panelSize + col % nr;
-                    for (int p = 0; p < kc; p++) dst[at + p * nr] = line[p];
-                }
-            } else {
-                for (int col = 0; col < cols; col++) {
-                    long src = bOff + pc * bRowStride + (j0 + col) * bColStride;
-                    int at = first + (col / nr) * panelSize + col % nr;
-                    for (int p = 0; p < kc; p++) dst[at + p * nr] = b.getAtIndex(F, src + p * bRowStride);
-                }
-            }
-            // Columns past the end of B in the last panel are zero.
-            for (int col = cols; col < (q1 - q0) * nr; col++) {
-                int at = first + (col / nr) * panelSize + col % nr;
-                for (int p = 0; p < kc; p++) dst[at + p * nr] = 0;
-            }
+            SgemmPacking.packB(dst, q0 * kc * nr, nr, b, bOff + pc * bRowStride + j0 * bColStride, bRowStride, bColStride,
+                    kc, Math.min((q1 - q0) * nr, n - j0), buffer(SCRATCH, Math.max(mr, nr) * SgemmPacking.LINE));
         }
     }
 

@@ -80,6 +80,20 @@ class GemmAllocationTest {
     }
 
     @Test
+    void blockedProductPacksEveryLayoutWithoutAllocating() {
+        IntraOpPool.setNumThreads(1);
+        // m, n not multiples of a tile: whole and partial panels; each layout takes its own packing loop
+        int m = 67, n = 75, k = Sgemm.UNPACKED_MAX_K + 44;
+        MemorySegment a = random(m * k, 16), b = random(k * n, 17), c = random(m * n, 18);
+        assertAllocatesNothing("blocked, A transposed", () ->
+                Sgemm.gemm(m, n, k, 0.5f, a, 0, 1, m, b, 0, n, 1, 0f, c, 0, n));
+        assertAllocatesNothing("blocked, B transposed", () ->
+                Sgemm.gemm(m, n, k, 1f, a, 0, k, 1, b, 0, 1, k, 1f, c, 0, n));
+        assertAllocatesNothing("blocked, strided A and B", () ->
+                Sgemm.gemm(m, n, k / 2, 1f, a, 0, k, 2, b, 0, 2L * n, 2, 0f, c, 0, n));
+    }
+
+    @Test
     void unpackedProductOnOneAndTwoThreads() {
         for (int threads : new int[] {1, 2}) {
             IntraOpPool.setNumThreads(threads);

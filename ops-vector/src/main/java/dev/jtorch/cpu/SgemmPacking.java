@@ -1,0 +1,252 @@
+package dev.jtorch.cpu;
+
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorMask;
+import jdk.incubator.vector.VectorShuffle;
+import jdk.incubator.vector.VectorSpecies;
+
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+
+/**
+ * Copies blocks of {@link Sgemm}'s operands into the panel layouts {@link SgemmMicroKernel} reads, zero-padded to
+ * whole panels:
+ * <pre>
+ * A panel (mr rows):    dst[panel * kc * mr + p * mr + r] = alpha * A[row0 + panel * mr + r, p]
+ * B panel (nr columns): dst[panel * kc * nr + p * nr + j] = B[p, col0 + panel * nr + j]
+ * </pre>
+ * Each operand layout has its own loop, so that reads run along the operand and writes along the panel:
+ * <ul>
+ * <li>row-major B: a panel row is contiguous in B and is bulk-copied, a band of {@link #BAND} steps of k to every
+ *     panel in turn;</li>
+ * <li>transposed A: a band of steps is bulk-copied to scratch lines, then each panel row (mr contiguous values)
+ *     is copied over, times alpha;</li>
+ * <li>row-major A: four rows are bulk-copied to scratch lines and interleaved in registers
+ *     ({@link #fourRowsInterleaved});</li>
+ * <li>transposed B, and the 8-row panels of the 512-bit kernel: the panel's columns or rows are bulk-copied to
+ *     scratch lines, then the panel is written in order, reading the lines side by side;</li>
+ * <li>any other stride, element by element ({@link #packAPlain}, {@link #packBPlain}): the specification of the
+ *     layouts, and what the tests compare every fast loop with, bit for bit.</li>
+ * </ul>
+ * Vectors are only ever loaded from heap arrays here, never from the operand segments: vector loads from segments
+ * made the steady-state allocation test fail now and then (a segment class the JIT had not profiled).
+ * This class is the source of its double-precision twin (see {@link Sgemm}).
+ */
+final class SgemmPacking {
+    private SgemmPacking() {}
+
+    private static final ValueLayout.OfFloat F = ValueLayout.JAVA_FLOAT;
+
+    private static final long BYTES = Float.BYTES;
+    /** Steps of k copied to every panel in one pass ({@link #packBRowMajor}, {@link #packATransposed}). */
+    private static final int BAND = 8;
+    /** Scratch lines (a row of A or a column of B on its way into a panel) start this many elements apart. */
+    static final int LINE = Sgemm.KC;
+    /** Four rows of A are interleaved in vectors of this species (lanes / 4 steps of k each). */
+    private static final VectorSpecies<Float> QUAD = FloatVector.SPECIES_256;
+    /** Where QUAD is wider than the hardware's vectors, the JIT would emulate it: rows go through scratch lines instead. */
+    private static final boolean QUAD_IN_REGISTERS = QUAD.vectorBitSize() <= FloatVector.SPECIES_PREFERRED.vectorBitSize();
+    /*
+     * SPREAD_q puts step q * (lanes / 4) + L / 4 of a row in lane L; ROW_r holds the lanes L with L % 4 == r, which take
+     * row r. Each is a constant of its own: a shuffle or mask the JIT cannot see the exact class of (an array element)
+     * may not be intrinsified, and then every vector op allocates.
+     */
+    private static final VectorShuffle<Float> SPREAD_0 = spread(0), SPREAD_1 = spread(1), SPREAD_2 = spread(2), SPREAD_3 = spread(3);
+    private static final VectorMask<Float> ROW_1 = rowLanes(1), ROW_2 = rowLanes(2), ROW_3 = rowLanes(3);
+
+    private static VectorShuffle<Float> spread(int q) {
+        int first = q * (QUAD.length() / 4);
+        return VectorShuffle.fromOp(QUAD, lane -> first + lane / 4);
+    }
+
+    private static VectorMask<Float> rowLanes(int r) {
+        boolean[] bits = new boolean[QUAD.length()];
+        for (int lane = r; lane < bits.length; lane += 4) bits[lane] = true;
+        return VectorMask.fromArray(QUAD, bits, 0);
+    }
+
+    /**
+     * alpha * A[0:rows, 0:kc] (A's element [0, 0] at element offset {@code at}) into mr-row panels at dst[0...].
+     * {@code scratch} holds at least max(mr, {@link #BAND}) * {@link #LINE} elements (kc is at most LINE).
+     */
+    static void packA(float[] dst, int mr, float alpha, MemorySegment a, long at, long rowStride, long colStride,
+                      int rows, int kc, float[] scratch) {
+        if (colStride == 1) packARowMajor(dst, mr, alpha, a, at, rowStride, rows, kc, scratch);
+        else if (rowStride == 1) packATransposed(dst, mr, alpha, a, at, colStride, rows, kc, scratch);
+        else packAPlain(dst, mr, alpha, a, at, rowStride, colStride, rows, kc);
+    }
+
+    /**
+     * B[0:kc, 0:cols] (B's element [0, 0] at element offset {@code at}) into nr-column panels at dst[dstAt...].
+     * {@code scratch} holds at least nr * {@link #LINE} elements (kc is at most LINE).
+     */
+    static void packB(float[] dst, int dstAt, int nr, MemorySegment b, long at, long rowStride, long colStride,
+                      int kc, int cols, float[] scratch) {
+        if (colStride == 1) packBRowMajor(dst, dstAt, nr, b, at, rowStride, kc, cols);
+        else if (rowStride == 1) packBTransposed(dst, dstAt, nr, b, at, colStride, kc, cols, scratch);
+        else packBPlain(dst, dstAt, nr, b, at, rowStride, colStride, kc, cols);
+    }
+
+    /** The layouts element by element: any strides. */
+    static void packAPlain(float[] dst, int mr, float alpha, MemorySegment a, long at, long rowStride, long colStride,
+                           int rows, int kc) {
+        int panels = Math.ceilDiv(rows, mr);
+        for (int panel = 0, o = 0; panel < panels; panel++) {
+            for (int p = 0; p < kc; p++) {
+                for (int r = 0; r < mr; r++, o++) {
+                    int row = panel * mr + r;
+                    dst[o] = row < rows ? alpha * a.getAtIndex(F, at + row * rowStride + p * colStride) : 0;
+                }
+            }
+        }
+    }
+
+    static void packBPlain(float[] dst, int dstAt, int nr, MemorySegment b, long at, long rowStride, long colStride,
+                           int kc, int cols) {
+        int panels = Math.ceilDiv(cols, nr);
+        for (int panel = 0, o = dstAt; panel < panels; panel++) {
+            for (int p = 0; p < kc; p++) {
+                for (int j = 0; j < nr; j++, o++) {
+                    int col = panel * nr + j;
+                    dst[o] = col < cols ? b.getAtIndex(F, at + p * rowStride + col * colStride) : 0;
+                }
+            }
+        }
+    }
+
+    /**
+     * Row-major A: each row's kc elements are contiguous, but go down one column of a panel. The 4-row panels of
+     * the 128- and 256-bit kernels are transposed in registers ({@link #fourRowsInterleaved}); other panels copy
+     * their rows to scratch lines (row r at r * {@link #LINE}) and take element p of every line for panel row p.
+     */
+    private static void packARowMajor(float[] dst, int mr, float alpha, MemorySegment a, long at, long rowStride,
+                                      int rows, int kc, float[] scratch) {
+        for (int row0 = 0, o = 0; row0 < rows; row0 += mr, o += kc * mr) {
+            int rowsHere = Math.min(mr, rows - row0);
+            if (rowsHere == 4 && mr == 4 && QUAD_IN_REGISTERS) {
+                for (int r = 0; r < 4; r++) {
+                    MemorySegment.copy(a, F, (at + (row0 + r) * rowStride) * BYTES, scratch, r * LINE, kc);
+                }
+                fourRowsInterleaved(dst, o, alpha, scratch, kc);
+                continue;
+            }
+            for (int r = 0; r < rowsHere; r++) {
+                MemorySegment.copy(a, F, (at + (row0 + r) * rowStride) * BYTES, scratch, r * LINE, kc);
+            }
+            for (int p = 0, d = o; p < kc; p++) {
+                for (int r = 0; r < mr; r++, d++) dst[d] = r < rowsHere ? alpha * scratch[r * LINE + p] : 0;
+            }
+        }
+    }
+
+    /**
+     * Transposed A: at each step of k, a panel's mr values are contiguous. A band of
+     * {@link #BAND} steps goes to every panel before the next band, so each panel receives a contiguous run (step
+     * by step, consecutive stores would land kc * mr elements apart, on lines that share an L1 set).
+     */
+    private static void packATransposed(float[] dst, int mr, float alpha, MemorySegment a, long at, long colStride,
+                                        int rows, int kc, float[] scratch) {
+        int wholePanels = rows / mr, panelsPerLine = LINE / mr;
+        for (int g0 = 0; g0 < wholePanels; g0 += panelsPerLine) {
+            int g1 = Math.min(wholePanels, g0 + panelsPerLine);
+            for (int p0 = 0; p0 < kc; p0 += BAND) {
+                int p1 = Math.min(kc, p0 + BAND);
+                for (int p = p0; p < p1; p++) {
+                    MemorySegment.copy(a, F, (at + p * colStride + (long) g0 * mr) * BYTES, scratch, (p - p0) * LINE, (g1 - g0) * mr);
+                }
+                for (int panel = g0; panel < g1; panel++) {
+                    for (int p = p0, d = panel * kc * mr + p0 * mr; p < p1; p++, d += mr) {
+                        int line = (p - p0) * LINE + (panel - g0) * mr;
+                        for (int r = 0; r < mr; r++) dst[d + r] = alpha * scratch[line + r];
+                    }
+                }
+            }
+        }
+        if (wholePanels * mr < rows) {
+            int row0 = wholePanels * mr;
+            for (int p = 0, d = wholePanels * kc * mr; p < kc; p++) {
+                for (int r = 0; r < mr; r++, d++) {
+                    dst[d] = row0 + r < rows ? alpha * a.getAtIndex(F, at + row0 + r + p * colStride) : 0;
+                }
+            }
+        }
+    }
+
+    /**
+     * Row-major B: at each step of k, a panel's nr values are contiguous: one bulk copy, segment to panel.
+     * A band of {@link #BAND} rows of B goes to every panel before the next band: B's rows are read as that many
+     * sequential streams, and each panel receives a contiguous run. (Panel by panel down all kc rows reads kc
+     * lines a row stride apart; at a 4 KiB stride they share one L1 set and the panel misses on every row.)
+     */
+    private static void packBRowMajor(float[] dst, int dstAt, int nr, MemorySegment b, long at, long rowStride,
+                                      int kc, int cols) {
+        int wholePanels = cols / nr;
+        for (int p0 = 0; p0 < kc; p0 += BAND) {
+            int p1 = Math.min(kc, p0 + BAND);
+            for (int panel = 0; panel < wholePanels; panel++) {
+                long src = (at + p0 * rowStride + (long) panel * nr) * BYTES;
+                for (int p = p0, d = dstAt + panel * kc * nr + p0 * nr; p < p1; p++, d += nr, src += rowStride * BYTES) {
+                    MemorySegment.copy(b, F, src, dst, d, nr);
+                }
+            }
+        }
+        if (wholePanels * nr < cols) {
+            int col0 = wholePanels * nr;
+            for (int p = 0, d = dstAt + wholePanels * kc * nr; p < kc; p++) {
+                for (int j = 0; j < nr; j++, d++) {
+                    dst[d] = col0 + j < cols ? b.getAtIndex(F, at + p * rowStride + col0 + j) : 0;
+                }
+            }
+        }
+    }
+
+    /**
+     * Transposed B (a Linear weight): each column's kc elements are contiguous, but go down one column of a
+     * panel. A panel's columns are copied to scratch lines (column j at j * {@link #LINE}), then each panel row p takes
+     * element p of every line.
+     */
+    private static void packBTransposed(float[] dst, int dstAt, int nr, MemorySegment b, long at, long colStride,
+                                        int kc, int cols, float[] scratch) {
+        for (int col0 = 0, o = dstAt; col0 < cols; col0 += nr, o += kc * nr) {
+            int colsHere = Math.min(nr, cols - col0);
+            for (int j = 0; j < colsHere; j++) {
+                MemorySegment.copy(b, F, (at + (col0 + j) * colStride) * BYTES, scratch, j * LINE, kc);
+            }
+            for (int j = colsHere; j < nr; j++) java.util.Arrays.fill(scratch, j * LINE, j * LINE + kc, 0f);
+            for (int p = 0, d = o; p < kc; p++, d += nr) {
+                for (int j = 0; j < nr; j++) dst[d + j] = scratch[j * LINE + p];
+            }
+        }
+    }
+
+    /**
+     * dst[o + p * 4 + r] = alpha * A[r, p] for four rows of A and p in [0, kc): vectors of {@link #QUAD} along each
+     * row hold lanes / 4 steps; output vector q takes lane L from row L % 4 at step q * (lanes / 4) + L / 4: each
+     * row's lanes spread by SPREAD_q, then the four rows blended by ROW_1 to ROW_3.
+     */
+    private static void fourRowsInterleaved(float[] dst, int o, float alpha, float[] lines, int kc) {
+        int lanes = QUAD.length();
+        int p = 0;
+        for (int d = o; p + lanes <= kc; p += lanes, d += 4 * lanes) {
+            FloatVector a0 = FloatVector.fromArray(QUAD, lines, p).mul(alpha);
+            FloatVector a1 = FloatVector.fromArray(QUAD, lines, LINE + p).mul(alpha);
+            FloatVector a2 = FloatVector.fromArray(QUAD, lines, 2 * LINE + p).mul(alpha);
+            FloatVector a3 = FloatVector.fromArray(QUAD, lines, 3 * LINE + p).mul(alpha);
+            // written out, not looped over q: the shuffles must stay constants (see SPREAD_0)
+            a0.rearrange(SPREAD_0).blend(a1.rearrange(SPREAD_0), ROW_1).blend(a2.rearrange(SPREAD_0), ROW_2)
+                    .blend(a3.rearrange(SPREAD_0), ROW_3).intoArray(dst, d);
+            a0.rearrange(SPREAD_1).blend(a1.rearrange(SPREAD_1), ROW_1).blend(a2.rearrange(SPREAD_1), ROW_2)
+                    .blend(a3.rearrange(SPREAD_1), ROW_3).intoArray(dst, d + lanes);
+            a0.rearrange(SPREAD_2).blend(a1.rearrange(SPREAD_2), ROW_1).blend(a2.rearrange(SPREAD_2), ROW_2)
+                    .blend(a3.rearrange(SPREAD_2), ROW_3).intoArray(dst, d + 2 * lanes);
+            a0.rearrange(SPREAD_3).blend(a1.rearrange(SPREAD_3), ROW_1).blend(a2.rearrange(SPREAD_3), ROW_2)
+                    .blend(a3.rearrange(SPREAD_3), ROW_3).intoArray(dst, d + 3 * lanes);
+        }
+        for (int d = o + p * 4; p < kc; p++, d += 4) {
+            dst[d] = alpha * lines[p];
+            dst[d + 1] = alpha * lines[LINE + p];
+            dst[d + 2] = alpha * lines[2 * LINE + p];
+            dst[d + 3] = alpha * lines[3 * LINE + p];
+        }
+    }
+}
