@@ -42,19 +42,22 @@ class SgemmPackingTest {
 
     private static final String[] LAYOUTS = {"row-major", "padded row-major", "transposed", "padded transposed", "strided"};
 
-    static Stream<Arguments> aCases() {
+    /** Every layout, panel width, operand length (rows of A, columns of B) and k block, up to 64 Ki elements. */
+    private static Stream<Arguments> cases(int[] panelWidths, int[] lengths) {
         List<Arguments> cases = new ArrayList<>();
         for (String layout : LAYOUTS) {
-            for (int mr : new int[] {4, 8}) {
-                for (int rows : new int[] {1, 4, 7, 17, 1023}) {
+            for (int width : panelWidths) {
+                for (int length : lengths) {
                     for (int kc : new int[] {1, 7, 17, Sgemm.KC}) {
-                        if ((long) rows * kc <= 64 * 1024) cases.add(Arguments.of(layout, mr, rows, kc));
+                        if ((long) length * kc <= 64 * 1024) cases.add(Arguments.of(layout, width, length, kc));
                     }
                 }
             }
         }
         return cases.stream();
     }
+
+    static Stream<Arguments> aCases() { return cases(new int[] {4, 8}, new int[] {1, 4, 7, 17, 1023}); }
 
     @ParameterizedTest(name = "A {0}, mr={1}, {2} rows, kc={3}")
     @MethodSource("aCases")
@@ -78,19 +81,7 @@ class SgemmPackingTest {
         }
     }
 
-    static Stream<Arguments> bCases() {
-        List<Arguments> cases = new ArrayList<>();
-        for (String layout : LAYOUTS) {
-            for (int nr : new int[] {8, 16, 32}) {
-                for (int cols : new int[] {1, 7, 16, 17, 1023}) {
-                    for (int kc : new int[] {1, 7, 17, Sgemm.KC}) {
-                        if ((long) cols * kc <= 64 * 1024) cases.add(Arguments.of(layout, nr, cols, kc));
-                    }
-                }
-            }
-        }
-        return cases.stream();
-    }
+    static Stream<Arguments> bCases() { return cases(new int[] {8, 16, 32}, new int[] {1, 7, 16, 17, 1023}); }
 
     @ParameterizedTest(name = "B {0}, nr={1}, {2} columns, kc={3}")
     @MethodSource("bCases")
