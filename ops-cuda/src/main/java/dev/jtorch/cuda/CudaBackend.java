@@ -418,6 +418,12 @@ public final class CudaBackend implements Backend {
 
     @Override public void maxPool2d(Tensor input, Window2d w, Tensor out, Tensor indices) {
         if (out.numel() == 0) return;
+        if (indices == null) {   // the kernel always writes the argmax; a scratch tensor takes it
+            try (var noGrad = GradMode.noGrad()) {
+                maxPool2d(input, w, out, Tensor.empty(out.shape(), DType.INT64, out.device()));
+            }
+            return;
+        }
         try (KernelArgs args = new KernelArgs()) {
             args.struct(window(args, input.size(0), input.size(1), w)).pointer(address(input)).pointer(address(out)).pointer(address(indices));
             launch(Kernel.MAX_POOL2D, Kernel.MAX_POOL2D.entry(input.dtype()), out.numel(), args);

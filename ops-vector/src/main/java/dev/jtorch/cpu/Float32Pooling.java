@@ -23,6 +23,11 @@ final class Float32Pooling {
                          MemorySegment id, Nchw ix, long ip) {
         float[] x = gather(s, in, sp, 0), y = buffer(1, (int) (out.h() * out.w()));
         int inW = (int) in.w(), inH = (int) in.h(), dh = w.dilationH(), dw = w.dilationW();
+        if (isTwoByTwo(w) && id == null) {
+            maxTwoByTwoValues(x, inW, y, (int) out.h(), (int) out.w());
+            scatter(y, d, out, dp);
+            return;
+        }
         if (isTwoByTwo(w) && ix.strideW() == 1 && ix.strideH() == out.w()) {
             maxTwoByTwo(x, inW, y, (int) out.h(), (int) out.w(), id, ip);
             scatter(y, d, out, dp);
@@ -49,7 +54,7 @@ final class Float32Pooling {
                     }
                 }
                 y[o] = max;
-                id.setAtIndex(I64, ip + oh * ix.strideH() + ow * ix.strideW(), (long) at);
+                if (id != null) id.setAtIndex(I64, ip + oh * ix.strideH() + ow * ix.strideW(), (long) at);
             }
         }
         scatter(y, d, out, dp);
@@ -177,6 +182,19 @@ final class Float32Pooling {
             }
         }
         MemorySegment.copy(at, 0, id, I64, ip * Long.BYTES, outH * outW);
+    }
+
+    /** {@link #maxTwoByTwo}'s values without the argmax (inference): the same comparisons, in the same order. */
+    private static void maxTwoByTwoValues(float[] x, int inW, float[] y, int outH, int outW) {
+        for (int oh = 0, o = 0; oh < outH; oh++) {
+            for (int ow = 0, c = 2 * oh * inW; ow < outW; ow++, o++, c += 2) {
+                float max = x[c], v;
+                if ((v = x[c + 1]) > max || v != v) max = v;
+                if ((v = x[c + inW]) > max || v != v) max = v;
+                if ((v = x[c + inW + 1]) > max || v != v) max = v;
+                y[o] = max;
+            }
+        }
     }
 
     private static final ThreadLocal<long[]> INDICES = ThreadLocal.withInitial(() -> new long[0]);

@@ -18,18 +18,21 @@ final class PoolingKernels {
     private PoolingKernels() {}
 
     static void maxPool2d(Tensor input, Window2d w, Tensor output, Tensor indices) {
-        Nchw in = Nchw.of(input), out = Nchw.of(output), ix = Nchw.of(indices);
-        MemorySegment s = segment(input), d = segment(output), id = segment(indices);
-        DType st = input.dtype(), dt = output.dtype(), it = indices.dtype();
+        // indices == null: inference, values only
+        Nchw in = Nchw.of(input), out = Nchw.of(output), ix = indices == null ? null : Nchw.of(indices);
+        MemorySegment s = segment(input), d = segment(output), id = indices == null ? null : segment(indices);
+        DType st = input.dtype(), dt = output.dtype(), it = indices == null ? DType.INT64 : indices.dtype();
         long outH = out.h(), outW = out.w();
         boolean f32 = st == DType.FLOAT32 && dt == DType.FLOAT32 && it == DType.INT64;
         if (f32 && runsSerially(out, (long) w.kernelH() * w.kernelW())) {
             // no lambda on the single-threaded path: batch-1 inference allocates nothing here
-            for (long p = 0; p < out.planes(); p++) Float32Pooling.maxPlane(s, in, in.plane(p), w, d, out, out.plane(p), id, ix, ix.plane(p));
+            for (long p = 0; p < out.planes(); p++) {
+                Float32Pooling.maxPlane(s, in, in.plane(p), w, d, out, out.plane(p), id, ix, ix == null ? 0 : ix.plane(p));
+            }
             return;
         }
         parallelOverPlanes(out, (long) w.kernelH() * w.kernelW(), p -> {
-            long sp = in.plane(p), dp = out.plane(p), ip = ix.plane(p);
+            long sp = in.plane(p), dp = out.plane(p), ip = ix == null ? 0 : ix.plane(p);
             if (f32) {
                 Float32Pooling.maxPlane(s, in, sp, w, d, out, dp, id, ix, ip);
                 return;
@@ -54,7 +57,7 @@ final class PoolingKernels {
                         }
                     }
                     setDouble(d, dt, dp + oh * out.strideH() + ow * out.strideW(), max);
-                    setLong(id, it, ip + oh * ix.strideH() + ow * ix.strideW(), best);
+                    if (id != null) setLong(id, it, ip + oh * ix.strideH() + ow * ix.strideW(), best);
                 }
             }
         });

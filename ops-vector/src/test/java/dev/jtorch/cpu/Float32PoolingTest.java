@@ -55,6 +55,33 @@ class Float32PoolingTest {
         assertClose(toDoubles(longValues(wantIdx)), toDoubles(longValues(gotIdx)), 0, 0, "max pool ceil mode indices");
     }
 
+    /**
+     * Without indices (inference) max pooling writes the same values, on the 2 x 2 fast path, the general window
+     * loops (3 x 3 padded, ceil mode) and the float64 kernel, with NaN and signed zeros where a window's comparisons
+     * decide the result.
+     */
+    @Test
+    void maxPoolWithoutIndicesWritesTheSameValues() {
+        Window2d[] windows = {new Window2d(7, 17, 2, 2, 2, 2, 0, 0, 1, 1, false, true), new Window2d(7, 17, 3, 3, 2, 2, 1, 1, 1, 1, true, true)};
+        for (Window2d win : windows) for (DType dtype : new DType[] {DType.FLOAT32, DType.FLOAT64}) for (boolean transposed : new boolean[] {false, true}) {
+            int n = 2, c = 3, h = 7, w = 17, oh = (int) win.outH(), ow = (int) win.outW();
+            double[] x = asStored(dtype, uniform(n * c * h * w, 5, -1, 1));
+            x[3] = Double.NaN;
+            x[w] = -0.0;
+            x[w + 1] = 0.0;
+            Tensor in = dtype == DType.FLOAT32 ? input(x, n, c, h, w, transposed) : tensor(dtype, new long[] {n, c, h, w}, x);
+            Tensor withIndices = empty(dtype, n, c, oh, ow), valuesOnly = empty(dtype, n, c, oh, ow);
+            CPU.maxPool2d(in, win, withIndices, empty(DType.INT64, n, c, oh, ow));
+            CPU.maxPool2d(in, win, valuesOnly, null);
+            double[] want = values(withIndices), got = values(valuesOnly);
+            String what = dtype + " " + win.kernelH() + "x" + win.kernelW() + (transposed ? " transposed" : "");
+            for (int i = 0; i < want.length; i++) {
+                // bit for bit, so NaN and the sign of zero count
+                org.junit.jupiter.api.Assertions.assertEquals(Double.doubleToRawLongBits(want[i]), Double.doubleToRawLongBits(got[i]), what + " at " + i);
+            }
+        }
+    }
+
     /** x as float32 NCHW, contiguous or through a view with swapped H and W strides. */
     private static Tensor input(double[] x, int n, int c, int h, int w, boolean transposed) {
         if (!transposed) return tensor(DType.FLOAT32, new long[] {n, c, h, w}, x);

@@ -260,7 +260,10 @@ public interface Backend {
         }
     }
 
-    /** Max pooling of contiguous NCHW input; indices are flat positions within each input plane (h*W+w). */
+    /**
+     * Max pooling of contiguous NCHW input; indices are flat positions within each input plane (h*W+w). indices is
+     * null when no backward will read them (inference), and then only the values are written.
+     */
     void maxPool2d(Tensor input, Window2d window, Tensor out, Tensor indices);
 
     /** gradIn (zeroed, NCHW) at indices += gradOut. */

@@ -179,7 +179,7 @@ final class RecordingBackend implements Backend {
     }
 
     @Override public void maxPool2d(Tensor input, Window2d window, Tensor out, Tensor indices) {
-        Tensor in = hold(input), o = hold(out), i = hold(indices);
+        Tensor in = hold(input), o = hold(out), i = indices == null ? null : hold(indices);
         session.run("maxPool2d", () -> inner.maxPool2d(in, window, o, i));
     }
 

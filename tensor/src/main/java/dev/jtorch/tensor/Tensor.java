@@ -1369,7 +1369,8 @@ public final class Tensor implements AutoCloseable {
         Tensor x = checkPoolInput("max_pool2d", w);
         long[] os = {shape[0], shape[1], w.outH(), w.outW()};
         Tensor out = empty(os, dtype, device());
-        Tensor idx = empty(os, DType.INT64, device());
+        // the argmax is only for the backward: not made where nothing is recorded (inference)
+        Tensor idx = GradMode.isEnabled() && x.requiresGrad ? empty(os, DType.INT64, device()) : null;
         backend().maxPool2d(x, w, out, idx);
         return record(Op.MAX_POOL2D, out, new Tensor[] {x}, w, idx);
     }
