@@ -2,6 +2,7 @@ package dev.jtorch.cpu;
 
 import dev.jtorch.tensor.Backend;
 import dev.jtorch.tensor.DType;
+import dev.jtorch.tensor.Recurrent;
 import dev.jtorch.tensor.Tensor;
 import org.junit.jupiter.api.Test;
 
@@ -12,6 +13,7 @@ import static dev.jtorch.cpu.ComposedReference.draw;
 import static dev.jtorch.cpu.ComposedReference.matrix;
 import static dev.jtorch.cpu.TestTensors.*;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
@@ -69,6 +71,30 @@ class LstmLayerKernelTest {
                 }
             }
         }
+    }
+
+    /** Each misuse of {@code Recurrent.lstmLayer} is refused with a message that names the shapes involved. */
+    @Test
+    void misuseIsRefusedWithTheShapes() {
+        Tensor gates = empty(DType.FLOAT32, 3, 2, 8), weight = empty(DType.FLOAT32, 8, 2), state = empty(DType.FLOAT32, 2, 2);
+        var flat = assertThrows(IllegalArgumentException.class,
+                () -> Recurrent.lstmLayer(empty(DType.FLOAT32, 2, 8), weight, state, state, false));
+        assertTrue(flat.getMessage().contains("3-D") && flat.getMessage().contains("[2, 8]"), flat.getMessage());
+        var noSteps = assertThrows(IllegalArgumentException.class,
+                () -> Recurrent.lstmLayer(empty(DType.FLOAT32, 0, 2, 8), weight, state, state, false));
+        assertTrue(noSteps.getMessage().contains("at least one step"), noSteps.getMessage());
+        var badWeight = assertThrows(IllegalArgumentException.class,
+                () -> Recurrent.lstmLayer(gates, empty(DType.FLOAT32, 2, 8), state, state, false));
+        assertTrue(badWeight.getMessage().contains("weight_hh") && badWeight.getMessage().contains("[8, 2]"), badWeight.getMessage());
+        var badGates = assertThrows(IllegalArgumentException.class,
+                () -> Recurrent.lstmLayer(empty(DType.FLOAT32, 3, 2, 6), weight, state, state, false));
+        assertTrue(badGates.getMessage().contains("[2, 8]") && badGates.getMessage().contains("[2, 6]"), badGates.getMessage());
+        var mismatched = assertThrows(IllegalArgumentException.class,
+                () -> Recurrent.lstmLayer(gates, weight, empty(DType.FLOAT32, 1, 2), state, false));
+        assertTrue(mismatched.getMessage().contains("same shape"), mismatched.getMessage());
+        var dtypes = assertThrows(IllegalArgumentException.class,
+                () -> Recurrent.lstmLayer(gates, empty(DType.FLOAT64, 8, 2), state, state, false));
+        assertTrue(dtypes.getMessage().contains("float") || dtypes.getMessage().contains("FLOAT"), dtypes.getMessage());
     }
 
     /** The largest shape above is big enough to be split over threads, so that path is the one compared. */
