@@ -208,7 +208,7 @@ public interface Backend {
                                    Tensor gradOut, Tensor gradGates, Tensor gradH0, Tensor gradC0) {
         try (var noGrad = GradMode.noGrad()) {
             int steps = (int) inputGates.size(0);
-            Tensor gradH = null, gradC = null;
+            Tensor gradC = null;
             for (int s = steps - 1; s >= 0; s--) {
                 int t = reverse ? steps - 1 - s : s, prev = reverse ? t + 1 : t - 1, next = reverse ? t - 1 : t + 1;
                 Tensor stepGradH = gradOut.select(0, 0).select(0, t), stepGradC = gradOut.select(0, 1).select(0, t);
@@ -221,8 +221,7 @@ public interface Backend {
                 gradC = Tensor.empty(c0.shape(), c0.dtype(), c0.device());
                 lstmCellBackward(inputGates.select(0, t), hiddenGates.select(0, t), c, stepGradOut, gradGates.select(0, t), gradC);
             }
-            gradH = gradGates.select(0, reverse ? steps - 1 : 0).matmul(weightHh);
-            copy(gradH, gradH0);
+            copy(gradGates.select(0, reverse ? steps - 1 : 0).matmul(weightHh), gradH0);
             copy(gradC, gradC0);
         }
     }
