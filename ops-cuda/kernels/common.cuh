@@ -46,8 +46,9 @@ __device__ __forceinline__ i64 jt_offset(const Strided& s, i64 i) {
     return off;
 }
 
-// Offsets of the i-th element (in row-major order over `shape`) for two tensors of that shape.
-__device__ __forceinline__ void jt_offset2(const Strided& shape, const Strided& other, i64 i, i64& off, i64& otherOff) {
+// Offsets of element i of `shape` under its own strides and under `other`'s, the latter with the
+// coordinate along `dim` swapped for `replacement`.
+__device__ __forceinline__ void jt_offsets_replacing(const Strided& shape, const Strided& other, i64 i, int dim, i64 replacement, i64& off, i64& otherOff) {
     off = 0; otherOff = 0;
 #pragma unroll
     for (int d = JT_MAX_DIMS - 1; d >= 0; --d) {
@@ -55,10 +56,15 @@ __device__ __forceinline__ void jt_offset2(const Strided& shape, const Strided& 
             i64 size = shape.sizes[d];
             i64 c = i % size;
             off += c * shape.strides[d];
-            otherOff += c * other.strides[d];
+            otherOff += (d == dim ? replacement : c) * other.strides[d];
             i /= size;
         }
     }
+}
+
+// Offsets of the i-th element (in row-major order over `shape`) for two tensors of that shape.
+__device__ __forceinline__ void jt_offset2(const Strided& shape, const Strided& other, i64 i, i64& off, i64& otherOff) {
+    jt_offsets_replacing(shape, other, i, -1, 0, off, otherOff);   // no dimension replaced: the unrolled test folds away
 }
 
 #define JT_FOR_EACH(i, n) \

@@ -8,22 +8,6 @@ __device__ __forceinline__ i64 jt_coordinate(const Strided& shape, i64 i, int di
     return i % shape.sizes[dim];
 }
 
-// Offsets of element i of `shape` under its own strides and under `other`'s, the latter with the
-// coordinate along `dim` swapped for `replacement`.
-__device__ __forceinline__ void jt_offsets_replacing(const Strided& shape, const Strided& other, i64 i, int dim, i64 replacement, i64& off, i64& otherOff) {
-    off = 0; otherOff = 0;
-#pragma unroll
-    for (int d = JT_MAX_DIMS - 1; d >= 0; --d) {
-        if (d < shape.ndim) {
-            i64 size = shape.sizes[d];
-            i64 c = i % size;
-            off += c * shape.strides[d];
-            otherOff += (d == dim ? replacement : c) * other.strides[d];
-            i /= size;
-        }
-    }
-}
-
 // dst = src.index_select(dim, index): walk dst; src's coordinate along dim is index[dst's].
 template <typename T> __device__ void index_select(i64 n, const T* src, Strided ss, T* dst, Strided sd, const i64* index, i64 indexStride, int dim) {
     JT_FOR_EACH(i, n) {
