@@ -123,6 +123,10 @@ final class ConvolutionKernels {
             return;
         }
         call.prepare(x, xOff, k, kOff, weight.numel(), b, bOff, y, yOff);
+        if (call.gemm() && winograd(s)) {
+            forwardWinograd(s, x, xOff, k, kOff, b == null ? null : toArray(b, bOff, s.o(), BIASES), y, yOff);
+            return;
+        }
         if (call.gemm() && implicitForward(s)) {
             forwardImplicit(s, x, xOff, k, kOff, b == null ? null : toArray(b, bOff, s.o(), BIASES), y, yOff);
             return;
@@ -130,6 +134,25 @@ final class ConvolutionKernels {
         int chunk = call.gemm() ? samplesSideBySide(s) : 1;
         if (chunk > 1) forwardSideBySide(s, chunk, x, xOff, k, kOff, b, bOff, y, yOff);
         else forEachSample(s, call);
+    }
+
+    /** Whether the forward and the input gradient run as Winograd's F(2x2, 3x3) ({@link WinogradConv}). */
+    static boolean winograd(Shape s) {
+        Window2d win = s.win();
+        return WinogradConv.suits(win.kernelH(), win.kernelW(), win.strideH(), win.strideW(), win.dilationH(), win.dilationW(),
+                win.padH(), win.padW(), s.channelsPerGroup(), s.outPerGroup(), (long) s.n() * s.pixels());
+    }
+
+    /** y[:, g] = the Winograd product of x[:, g] with W[g], plus the bias, group by group. */
+    private static void forwardWinograd(Shape s, MemorySegment x, long xOff, MemorySegment k, long kOff, float[] bias,
+                                        MemorySegment y, long yOff) {
+        Window2d win = s.win();
+        int og = s.outPerGroup(), cg = s.channelsPerGroup();
+        for (int g = 0; g < s.groups(); g++) {
+            float[] u = WinogradConv.transformWeights(k, kOff + (long) g * og * s.patch(), og, cg, false, PanelProduct.kernel().mr);
+            WinogradConv.convolve(x, s.inputOffset(xOff, 0, g), (long) s.c() * s.inPlane(), s.n(), cg, s.h(), s.w(), win.padH(), win.padW(),
+                    u, og, bias, g * og, y, yOff + (long) g * og * s.pixels(), (long) s.o() * s.pixels(), (int) win.outH(), (int) win.outW());
+        }
     }
 
     /** Whether the forward runs as an implicit GEMM on the padded input ({@link ImplicitConv}): stride 1, not pointwise. */
@@ -340,6 +363,16 @@ final class ConvolutionKernels {
         int og = s.outPerGroup(), patch = s.patch(), pixels = s.pixels();
         if (s.o() == 0) {
             ElementwiseKernels.fill(gradIn, 0);
+            return;
+        }
+        if (winograd(s)) {
+            // dx[:, g] = dy[:, g] padded by 2 - padding, convolved with W[g] flipped and transposed
+            for (int g = 0; g < groups; g++) {
+                float[] u = WinogradConv.transformWeights(k, kOff + (long) g * og * patch, og, s.channelsPerGroup(), true, PanelProduct.kernel().mr);
+                WinogradConv.convolve(dy, dyOff + (long) g * og * pixels, (long) s.o() * pixels, s.n(), og, (int) win.outH(), (int) win.outW(),
+                        2 - win.padH(), 2 - win.padW(), u, s.channelsPerGroup(), null, 0,
+                        dx, s.inputOffset(dxOff, 0, g), (long) s.c() * s.inPlane(), s.h(), s.w());
+            }
             return;
         }
         if (implicitInputGradient(s)) {

@@ -1,6 +1,7 @@
 package dev.jtorch.cpu;
 
-import java.lang.foreign.Arena;
+import jdk.incubator.vector.FloatVector;
+
 import java.lang.foreign.MemorySegment;
 
 /**
@@ -35,29 +36,10 @@ final class PanelProduct {
         void pack(float[] dst, int at, int first, int count, int k0, int kc, int width);
     }
 
-    private static final ThreadLocal<Product> PRODUCT = ThreadLocal.withInitial(Product::new);
+    private static final ThreadLocal<NativeScratch> PRODUCT = NativeScratch.perThread();
 
-    /** A thread's product buffer and the arena that owns it, replaced (and the old one closed) when it grows. */
-    private static final class Product {
-        Arena arena;
-        MemorySegment buffer = MemorySegment.NULL;
-    }
-
-    /**
-     * This thread's native buffer for a product of at least {@code floats} elements, contents undefined. Native and
-     * from a shared arena, as tensors are, not a heap array: the micro-kernel reads and writes C through segments,
-     * and C2 compiles those accesses for the segment kinds it has seen; products into heap segments beside products
-     * into tensors made Sgemm's unpacked path 2.5x slower in the same JVM.
-     */
-    static MemorySegment productBuffer(long floats) {
-        Product p = PRODUCT.get();
-        if (p.buffer.byteSize() < floats * Float.BYTES) {
-            if (p.arena != null) p.arena.close();
-            p.arena = Arena.ofShared();
-            p.buffer = p.arena.allocate(floats * Float.BYTES, 64);
-        }
-        return p.buffer;
-    }
+    /** This thread's native buffer for a product of at least {@code floats} elements, contents undefined. */
+    static MemorySegment productBuffer(long floats) { return PRODUCT.get().floats(floats); }
 
     /** The micro-kernel Sgemm uses now (tests switch its width). */
     static SgemmMicroKernel kernel() { return SgemmMicroKernel.forBits(Sgemm.vectorBits()); }
@@ -95,6 +77,50 @@ final class PanelProduct {
                             else kern.storePartialTile(tile, rows, cols, c, cAt, ldc, add ? 1f : 0f);
                         }
                     }
+                }
+            }
+        }
+    }
+
+    /**
+     * An operand already in panels over all of k: panel q's step p, line r at {@code v[at + q*k*width + p*width + r]};
+     * a k block of a panel is one copy.
+     */
+    record Panels(float[] v, int at, int k) implements Operand {
+        @Override
+        public void pack(float[] dst, int to, int first, int count, int k0, int kc, int width) {
+            for (int q = 0; q < count; q++) {
+                System.arraycopy(v, at + ((first + q) * k + k0) * width, dst, to + q * kc * width, kc * width);
+            }
+        }
+    }
+
+    /**
+     * A matrix in a heap array: line l (a row of A, a column of B), step p at {@code v[at + l*lineStride + p*stepStride]},
+     * for lines below {@code lines}. Lines next to each other (lineStride 1) are copied a panel row at a time.
+     */
+    record HeapMatrix(float[] v, int at, int lineStride, int stepStride, int lines) implements Operand {
+        @Override
+        public void pack(float[] dst, int to, int first, int count, int k0, int kc, int width) {
+            for (int q = 0; q < count; q++) {
+                int l0 = (first + q) * width, valid = Math.max(0, Math.min(width, lines - l0)), d = to + q * kc * width;
+                if (lineStride == 1 && valid == width && width == 2 * ImplicitConv.LANES) {
+                    for (int p = 0, from = at + l0 + k0 * stepStride; p < kc; p++, from += stepStride, d += width) {
+                        FloatVector.fromArray(ImplicitConv.S, v, from).intoArray(dst, d);
+                        FloatVector.fromArray(ImplicitConv.S, v, from + ImplicitConv.LANES).intoArray(dst, d + ImplicitConv.LANES);
+                    }
+                    continue;
+                }
+                if (lineStride == 1) {
+                    for (int p = 0, from = at + l0 + k0 * stepStride; p < kc; p++, from += stepStride, d += width) {
+                        System.arraycopy(v, from, dst, d, valid);
+                        if (valid < width) java.util.Arrays.fill(dst, d + valid, d + width, 0f);
+                    }
+                    continue;
+                }
+                for (int r = 0; r < width; r++) {
+                    int from = at + (l0 + r) * lineStride + k0 * stepStride;
+                    for (int p = 0; p < kc; p++) dst[d + p * width + r] = r < valid ? v[from + p * stepStride] : 0f;
                 }
             }
         }

@@ -9,6 +9,7 @@ import java.util.ArrayList;
 import java.util.List;
 
 import static dev.jtorch.cpu.TestTensors.*;
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
@@ -63,6 +64,15 @@ class ConvolutionKernelsTest {
         cs.add(new Case(4, 8, 20, 5, 5, 3, 3, 1, 1, 1, 1));
         cs.add(new Case(2, 8, 18, 9, 40, 3, 3, 1, 2, 2, 1));     // grid columns with dilation
         cs.add(new Case(2, 8, 17, 1, 1023, 1, 3, 1, 1, 1, 1));   // long rows: 64 column panels
+        // forward and input gradient by Winograd's F(2x2, 3x3) (WinogradConv): rows of whole vectors of tiles and a
+        // last vector moved back, padding 0 (odd outputs: half tiles; dy padded by 2) and 2, groups, 1x1 planes,
+        // and samples in two chunks
+        cs.add(new Case(3, 16, 20, 9, 40, 3, 3, 1, 1, 1, 1));
+        cs.add(new Case(2, 18, 16, 11, 35, 3, 3, 1, 0, 1, 1));
+        cs.add(new Case(2, 16, 17, 8, 31, 3, 3, 1, 2, 1, 1));
+        cs.add(new Case(4, 32, 34, 9, 17, 3, 3, 1, 1, 1, 2));
+        cs.add(new Case(600, 16, 16, 1, 1, 3, 3, 1, 1, 1, 1));
+        cs.add(new Case(5, 16, 16, 128, 128, 3, 3, 1, 1, 1, 1));
         return cs;
     }
 
@@ -187,6 +197,27 @@ class ConvolutionKernelsTest {
         // strided and pointwise convolutions keep their forms
         assertTrue(!ConvolutionKernels.implicitForward(shape(new Case(7, 6, 17, 7, 7, 3, 3, 2, 1, 1, 1))));
         assertTrue(!ConvolutionKernels.implicitInputGradient(shape(new Case(7, 17, 33, 7, 7, 1, 1, 1, 0, 1, 1))));
+    }
+
+    @Test
+    void winogradFormsAreTheOnesTheCasesExercise() {
+        // the cases above test WinogradConv only while the selection routes them there
+        for (Case k : List.of(new Case(3, 16, 20, 9, 40, 3, 3, 1, 1, 1, 1), new Case(2, 18, 16, 11, 35, 3, 3, 1, 0, 1, 1),
+                new Case(2, 16, 17, 8, 31, 3, 3, 1, 2, 1, 1), new Case(4, 32, 34, 9, 17, 3, 3, 1, 1, 1, 2),
+                new Case(600, 16, 16, 1, 1, 3, 3, 1, 1, 1, 1), new Case(3, 17, 19, 17, 19, 3, 3, 1, 1, 1, 1))) {
+            assertTrue(ConvolutionKernels.winograd(shape(k)), k.toString());
+        }
+        // 128 x 128 planes of 16 channels: 4 samples per pass, so 5 samples take two
+        assertEquals(4, WinogradConv.samplesPerChunk(16, 16, 64 * 64, 5));
+        assertTrue(ConvolutionKernels.winograd(shape(new Case(4, 64, 64, 56, 56, 3, 3, 1, 1, 1, 1))));   // ResNet layer1
+        // too few output pixels for the weight's transform to pay (ResNet layer4 at batch 4), too few channels,
+        // other windows
+        assertTrue(!ConvolutionKernels.winograd(shape(new Case(4, 512, 512, 7, 7, 3, 3, 1, 1, 1, 1))));
+        assertTrue(!ConvolutionKernels.winograd(shape(new Case(3, 8, 20, 20, 20, 3, 3, 1, 1, 1, 1))));
+        assertTrue(!ConvolutionKernels.winograd(shape(new Case(3, 16, 20, 20, 20, 3, 3, 2, 1, 1, 1))));
+        assertTrue(!ConvolutionKernels.winograd(shape(new Case(3, 16, 20, 20, 20, 3, 3, 1, 1, 2, 1))));
+        assertTrue(!ConvolutionKernels.winograd(shape(new Case(3, 16, 20, 20, 20, 3, 3, 1, 3, 1, 1))));
+        assertTrue(!ConvolutionKernels.winograd(shape(new Case(3, 16, 20, 20, 20, 5, 5, 1, 2, 1, 1))));
     }
 
     private static ConvolutionKernels.Shape shape(Case k) {

@@ -14,20 +14,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class PanelProductTest {
 
     /** An operand over a strided heap matrix: element (line, step) at {@code at + line*lineStride + step*stepStride}. */
-    record Strided(float[] v, int at, int lineStride, int stepStride, int lines) implements PanelProduct.Operand {
-        @Override
-        public void pack(float[] dst, int to, int first, int count, int k0, int kc, int width) {
-            for (int q = 0; q < count; q++) {
-                for (int p = 0; p < kc; p++) {
-                    for (int r = 0; r < width; r++) {
-                        int line = (first + q) * width + r;
-                        dst[to + (q * kc + p) * width + r] = line < lines ? v[at + line * lineStride + (k0 + p) * stepStride] : 0f;
-                    }
-                }
-            }
-        }
-    }
-
     private static float[] values(int count, int seed) {
         float[] v = new float[count];
         java.util.SplittableRandom random = new java.util.SplittableRandom(seed);
@@ -43,8 +29,8 @@ class PanelProductTest {
             if ((long) m * n * k > 20_000_000L) continue;
             // A (m x k) stored transposed (k x m) after 3 leading floats; B (k x n) row-major with a pitch of n + 5
             float[] a = values(3 + k * m, 1), b = values(k * (n + 5), 2), start = values(m * n, 3);
-            var aOp = new Strided(a, 3, 1, m, m);
-            var bOp = new Strided(b, 0, 1, n + 5, n);
+            var aOp = new PanelProduct.HeapMatrix(a, 3, 1, m, m);
+            var bOp = new PanelProduct.HeapMatrix(b, 0, 1, n + 5, n);
             for (boolean accumulate : new boolean[] {false, true}) {
                 float[] c = start.clone(), expected = start.clone();
                 Sgemm.reference(m, n, k, 1f, MemorySegment.ofArray(a), 3, 1, m, MemorySegment.ofArray(b), 0, n + 5, 1,
@@ -69,7 +55,7 @@ class PanelProductTest {
         float[] a = values(m * k, 4), b = values(k * n, 5), c = new float[m * n];
         java.util.Arrays.fill(c, Float.NaN);
         // only the second row panel: rows [mr, 2*mr)
-        PanelProduct.multiply(new Strided(a, 0, k, 1, m), new Strided(b, 0, 1, n, n), m, n, k, 1, 2, 0, 1, false,
+        PanelProduct.multiply(new PanelProduct.HeapMatrix(a, 0, k, 1, m), new PanelProduct.HeapMatrix(b, 0, 1, n, n), m, n, k, 1, 2, 0, 1, false,
                 MemorySegment.ofArray(c), 0, n);
         for (int i = 0; i < m; i++) {
             for (int j = 0; j < n; j++) {

@@ -1,0 +1,30 @@
+package dev.jtorch.cpu;
+
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+
+/**
+ * A thread's growable scratch buffer in native memory from a shared arena, replaced (and the old arena closed) when
+ * it grows. Native and shared, as tensors are, not a heap array: the micro-kernel and the Vector API loops reach
+ * these buffers through segments, and C2 compiles those accesses for the segment kinds it has seen; products into
+ * heap segments beside products into tensors made Sgemm's unpacked path 2.5x slower in the same JVM. Shared, so the
+ * pool's workers may fill it during the owner's call.
+ */
+final class NativeScratch {
+    private Arena arena;
+    private MemorySegment buffer = MemorySegment.NULL;
+
+    private NativeScratch() {}
+
+    static ThreadLocal<NativeScratch> perThread() { return ThreadLocal.withInitial(NativeScratch::new); }
+
+    /** The buffer, at least {@code floats} float32 elements, 64-byte aligned; contents undefined. */
+    MemorySegment floats(long floats) {
+        if (buffer.byteSize() < floats * Float.BYTES) {
+            if (arena != null) arena.close();
+            arena = Arena.ofShared();
+            buffer = arena.allocate(floats * Float.BYTES, 64);
+        }
+        return buffer;
+    }
+}
