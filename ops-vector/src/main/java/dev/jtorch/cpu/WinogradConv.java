@@ -215,6 +215,8 @@ final class WinogradConv {
             // whole vectors of tiles, the last one moved back to end at the row's end (rewriting a few tiles)
             for (int next = 0; next < tilesW && tilesW >= L; next += L) {
                 int tw = Math.min(next, tilesW - L), o = to + tw, p = ps;
+                // the four tile columns j written out, not looped through a helper: a vector passed to a call the JIT
+                // does not inline is boxed
                 // column 0 - column 2 of each of the four rows (tile column j = 0), then the rows' combinations
                 FloatVector x0 = FloatVector.fromArray(S, ev, a0 + tw).sub(FloatVector.fromArray(S, ev, a0 + tw + 1));
                 FloatVector x1 = FloatVector.fromArray(S, ev, a1 + tw).sub(FloatVector.fromArray(S, ev, a1 + tw + 1));
