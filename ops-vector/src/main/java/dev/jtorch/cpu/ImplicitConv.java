@@ -21,8 +21,7 @@ import java.lang.foreign.MemorySegment;
  * with A = the weight transposed and flipped and dy padded by {@code dilation*(k-1) - padding}.
  */
 final class ImplicitConv {
-    static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
-    static final int LANES = S.length();
+    private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
 
     private static final ThreadLocal<float[]> PADDED = ThreadBuffers.floats();
     private static final ThreadLocal<float[]> BIAS_LINE = ThreadBuffers.floats();

@@ -1,6 +1,7 @@
 package dev.jtorch.cpu;
 
 import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorSpecies;
 
 import java.lang.foreign.MemorySegment;
 
@@ -18,6 +19,8 @@ final class PanelProduct {
      * KiB) share L2, so each A block streams in once per B block; ResNet layer4's 196 columns are one block.
      */
     private static final int BLOCK_PANELS = 16;
+    private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
+    private static final int L = S.length();
 
     private static final ThreadLocal<float[]> PACKED_A = ThreadBuffers.floats();
     private static final ThreadLocal<float[]> PACKED_B = ThreadBuffers.floats();
@@ -104,10 +107,10 @@ final class PanelProduct {
         public void pack(float[] dst, int to, int first, int count, int k0, int kc, int width) {
             for (int q = 0; q < count; q++) {
                 int l0 = (first + q) * width, valid = Math.max(0, Math.min(width, lines - l0)), d = to + q * kc * width;
-                if (lineStride == 1 && valid == width && width == 2 * ImplicitConv.LANES) {
+                if (lineStride == 1 && valid == width && width == 2 * L) {
                     for (int p = 0, from = at + l0 + k0 * stepStride; p < kc; p++, from += stepStride, d += width) {
-                        FloatVector.fromArray(ImplicitConv.S, v, from).intoArray(dst, d);
-                        FloatVector.fromArray(ImplicitConv.S, v, from + ImplicitConv.LANES).intoArray(dst, d + ImplicitConv.LANES);
+                        FloatVector.fromArray(S, v, from).intoArray(dst, d);
+                        FloatVector.fromArray(S, v, from + L).intoArray(dst, d + L);
                     }
                     continue;
                 }
