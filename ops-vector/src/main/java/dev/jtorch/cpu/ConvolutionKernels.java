@@ -123,8 +123,7 @@ final class ConvolutionKernels {
             return;
         }
         call.prepare(x, xOff, k, kOff, weight.numel(), b, bOff, y, yOff);
-        if (call.gemm() && winograd(s)) {
-            forwardWinograd(s, x, xOff, k, kOff, b == null ? null : toArray(b, bOff, s.o(), BIASES), y, yOff);
+        if (call.gemm() && winograd(s) && forwardWinograd(s, x, xOff, k, kOff, b == null ? null : toArray(b, bOff, s.o(), BIASES), y, yOff)) {
             return;
         }
         if (call.gemm() && implicitForward(s)) {
@@ -143,16 +142,41 @@ final class ConvolutionKernels {
                 win.padH(), win.padW(), s.channelsPerGroup(), s.outPerGroup(), (long) s.n() * s.pixels());
     }
 
-    /** y[:, g] = the Winograd product of x[:, g] with W[g], plus the bias, group by group. */
-    private static void forwardWinograd(Shape s, MemorySegment x, long xOff, MemorySegment k, long kOff, float[] bias,
+    /**
+     * y[:, g] = the Winograd product of x[:, g] with W[g], plus the bias, group by group; false where an input or
+     * weight is not finite, for another form to compute y.
+     */
+    private static boolean forwardWinograd(Shape s, MemorySegment x, long xOff, MemorySegment k, long kOff, float[] bias,
                                         MemorySegment y, long yOff) {
         Window2d win = s.win();
         int og = s.outPerGroup(), cg = s.channelsPerGroup();
         for (int g = 0; g < s.groups(); g++) {
             float[] u = WinogradConv.transformWeights(k, kOff + (long) g * og * s.patch(), og, cg, false, PanelProduct.kernel().mr);
-            WinogradConv.convolve(x, s.inputOffset(xOff, 0, g), (long) s.c() * s.inPlane(), s.n(), cg, s.h(), s.w(), win.padH(), win.padW(),
-                    u, og, bias, g * og, y, yOff + (long) g * og * s.pixels(), (long) s.o() * s.pixels(), (int) win.outH(), (int) win.outW());
+            if (u == null || !WinogradConv.convolve(x, s.inputOffset(xOff, 0, g), (long) s.c() * s.inPlane(), s.n(), cg, s.h(), s.w(),
+                    win.padH(), win.padW(), u, og, bias, g * og, y, yOff + (long) g * og * s.pixels(), (long) s.o() * s.pixels(),
+                    (int) win.outH(), (int) win.outW())) {
+                return false;
+            }
         }
+        return true;
+    }
+
+    /**
+     * dx[:, g] = dy[:, g] padded by 2 - padding, convolved with W[g] flipped and transposed, by Winograd; false where
+     * dy or the weight is not finite, for another form to compute dx.
+     */
+    private static boolean backwardInputWinograd(Shape s, MemorySegment dy, long dyOff, MemorySegment k, long kOff, MemorySegment dx, long dxOff) {
+        Window2d win = s.win();
+        int og = s.outPerGroup(), pixels = s.pixels();
+        for (int g = 0; g < s.groups(); g++) {
+            float[] u = WinogradConv.transformWeights(k, kOff + (long) g * og * s.patch(), og, s.channelsPerGroup(), true, PanelProduct.kernel().mr);
+            if (u == null || !WinogradConv.convolve(dy, dyOff + (long) g * og * pixels, (long) s.o() * pixels, s.n(), og,
+                    (int) win.outH(), (int) win.outW(), 2 - win.padH(), 2 - win.padW(), u, s.channelsPerGroup(), null, 0,
+                    dx, s.inputOffset(dxOff, 0, g), (long) s.c() * s.inPlane(), s.h(), s.w())) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /** Whether the forward runs as an implicit GEMM on the padded input ({@link ImplicitConv}): stride 1, not pointwise. */
@@ -365,16 +389,7 @@ final class ConvolutionKernels {
             ElementwiseKernels.fill(gradIn, 0);
             return;
         }
-        if (winograd(s)) {
-            // dx[:, g] = dy[:, g] padded by 2 - padding, convolved with W[g] flipped and transposed
-            for (int g = 0; g < groups; g++) {
-                float[] u = WinogradConv.transformWeights(k, kOff + (long) g * og * patch, og, s.channelsPerGroup(), true, PanelProduct.kernel().mr);
-                WinogradConv.convolve(dy, dyOff + (long) g * og * pixels, (long) s.o() * pixels, s.n(), og, (int) win.outH(), (int) win.outW(),
-                        2 - win.padH(), 2 - win.padW(), u, s.channelsPerGroup(), null, 0,
-                        dx, s.inputOffset(dxOff, 0, g), (long) s.c() * s.inPlane(), s.h(), s.w());
-            }
-            return;
-        }
+        if (winograd(s) && backwardInputWinograd(s, dy, dyOff, k, kOff, dx, dxOff)) return;
         if (implicitInputGradient(s)) {
             backwardInputImplicit(s, dy, dyOff, toArray(k, kOff, weight.numel(), WEIGHTS), dx, dxOff);
             return;

@@ -90,15 +90,18 @@ final class WinogradConv {
      * instead of gathering them: position ξ's matrix has the convolution's rows (the output channels, or with
      * {@code flipTransposed} the input channels) in panels of {@code mr}, each over all of its k (the other channels),
      * at {@code u[ξ*plane + row/mr * k*mr + kk*mr + row%mr]}, {@code plane = } {@link #plane}. Rows past the last are 0.
+     * Null when a weight is infinite or NaN ({@link #convolve} says why that matters).
      */
     static float[] transformWeights(MemorySegment k, long kOff, int outChannels, int inChannels, boolean flipTransposed, int mr) {
         int rows = flipTransposed ? inChannels : outChannels, depth = flipTransposed ? outChannels : inChannels;
         int plane = plane(rows, depth, mr), panelSize = depth * mr;
         float[] u = ThreadBuffers.atLeast(WEIGHTS, (long) POSITIONS * plane);
+        boolean[] nonFinite = new boolean[1];
         IntraOpPool.parallelFor(outChannels, Math.max(1, 4096 / inChannels), (o0, o1) -> {
             float[] g = ThreadBuffers.atLeast(KERNEL_ROW, 9L * inChannels);
             for (int o = (int) o0; o < o1; o++) {
                 MemorySegment.copy(k, ElementAccess.F32, (kOff + 9L * o * inChannels) * Float.BYTES, g, 0, 9 * inChannels);
+                if (!finite(g, 9 * inChannels)) nonFinite[0] = true;
                 for (int c = 0; c < inChannels; c++) {
                     int row = flipTransposed ? c : o, kk = flipTransposed ? o : c;
                     transformKernel(g, 9 * c, u, row / mr * panelSize + kk * mr + row % mr, plane, flipTransposed);
@@ -109,7 +112,7 @@ final class WinogradConv {
             int last = xi * plane + rows / mr * panelSize;
             for (int kk = 0; kk < depth; kk++) java.util.Arrays.fill(u, last + kk * mr + rows % mr, last + (kk + 1) * mr, 0f);
         }
-        return u;
+        return nonFinite[0] ? null : u;
     }
 
     /** Floats from one position's matrix to the next: whole panels of mr rows by depth, plus a skew. */
@@ -148,8 +151,12 @@ final class WinogradConv {
      * and zeros after; u from {@link #transformWeights} with the kernel's mr, of g = w[r][col] or (the input
      * gradient) w[col][r] turned by 180 degrees; out's
      * planes at {@code outAt + s*outSampleStride + r*outH*outW}. bias may be null.
+     *
+     * <p>Returns false, with out partly written, where an input is infinite or NaN: the transforms mix a tile's 16
+     * inputs into every one of its 4 outputs, so one infinity would become NaN (inf - inf) and reach outputs whose
+     * window does not hold it; the caller then computes the layer by a direct form, as PyTorch would.
      */
-    static void convolve(MemorySegment x, long xAt, long xSampleStride, int samples, int cols, int h, int w, int padTop, int padLeft,
+    static boolean convolve(MemorySegment x, long xAt, long xSampleStride, int samples, int cols, int h, int w, int padTop, int padLeft,
                          float[] u, int rows, float[] bias, int biasAt,
                          MemorySegment out, long outAt, long outSampleStride, int outH, int outW) {
         int tilesH = Math.ceilDiv(outH, 2), tilesW = Math.ceilDiv(outW, 2), perSample = tilesH * tilesW;
@@ -158,6 +165,7 @@ final class WinogradConv {
         SgemmMicroKernel kern = PanelProduct.kernel();
         int plane = plane(rows, cols, kern.mr);
         int rowPanels = Math.ceilDiv(rows, kern.mr);
+        boolean[] nonFinite = new boolean[1];
         for (int first = 0; first < samples; first += chunk) {
             int n = Math.min(chunk, samples - first), t = n * perSample, firstSample = first;
             int vPlane = cols * t + PLANE_SKEW, mPlane = rows * t + PLANE_SKEW;
@@ -166,10 +174,11 @@ final class WinogradConv {
             IntraOpPool.parallelFor((long) n * cols, 1, (a, b) -> {
                 for (long unit = a; unit < b; unit++) {
                     int s = (int) (unit / cols), c = (int) (unit % cols);
-                    inputTransform(x, xAt + (firstSample + s) * xSampleStride + (long) c * h * w, tiles,
-                            v, c * t + s * perSample, vPlane);
+                    if (!inputTransform(x, xAt + (firstSample + s) * xSampleStride + (long) c * h * w, tiles,
+                            v, c * t + s * perSample, vPlane)) nonFinite[0] = true;
                 }
             });
+            if (nonFinite[0]) return false;
             IntraOpPool.parallelFor(POSITIONS, 1, (a, b) -> {
                 for (int xi = (int) a; xi < b; xi++) {
                     var weights = new PanelProduct.Panels(u, xi * plane, cols);
@@ -185,6 +194,20 @@ final class WinogradConv {
                 }
             });
         }
+        return true;
+    }
+
+    /** Whether a[0, n) are all finite: x - x is 0 for finite x and NaN for infinities and NaN. */
+    static boolean finite(float[] a, int n) {
+        FloatVector acc = FloatVector.zero(S);
+        int i = 0;
+        for (; i + L <= n; i += L) {
+            FloatVector x = FloatVector.fromArray(S, a, i);
+            acc = acc.add(x.sub(x));
+        }
+        float rest = 0f;
+        for (; i < n; i++) rest += a[i] - a[i];
+        return acc.eq(acc).allTrue() && rest == rest;
     }
 
     /** Samples per pass: as many as keep V and M within {@link #CHUNK_FLOATS} each, at least one. */
@@ -201,13 +224,15 @@ final class WinogradConv {
     }
 
     /**
-     * {@code V[ξ][t] = (B^T d B)[ξ]} of one input plane's tiles, at {@code v[at + ξ*positionStride + th*tilesW + tw]};
+     * {@code V[ξ][t] = (B^T d B)[ξ]} of one input plane's tiles, or false, having written nothing, where the
+     * plane has an infinite or NaN value the tiles read, at {@code v[at + ξ*positionStride + th*tilesW + tw]};
      * B^T = [1 0 -1 0; 0 1 1 0; 0 -1 1 0; 0 1 0 -1]: rows d0 - d2, d1 + d2, d2 - d1, d1 - d3, then the same on columns.
      */
-    static void inputTransform(MemorySegment x, long plane, Tiles tiles, float[] v, int at, int positionStride) {
+    static boolean inputTransform(MemorySegment x, long plane, Tiles tiles, float[] v, int at, int positionStride) {
         int ld = tiles.halfWidth(), tilesW = tiles.tilesW();
         float[] ev = ThreadBuffers.atLeast(EVEN, (long) tiles.paddedRows() * ld), od = ThreadBuffers.atLeast(ODD, (long) tiles.paddedRows() * ld);
         splitColumns(x, plane, tiles, ev, od);
+        if (!finite(ev, tiles.paddedRows() * ld) || !finite(od, tiles.paddedRows() * ld)) return false;
         int ps = positionStride;
         for (int th = 0; th < tiles.tilesH(); th++) {
             int a0 = 2 * th * ld, a1 = a0 + ld, a2 = a1 + ld, a3 = a2 + ld;
@@ -256,6 +281,7 @@ final class WinogradConv {
             }
             for (int tw = 0; tilesW < L && tw < tilesW; tw++) inputTile(ev, od, a0 + tw, ld, v, to + tw, ps);
         }
+        return true;
     }
 
     /** One tile of {@link #inputTransform}: d[i][j] = the padded input at row i, column j of the tile. */

@@ -200,6 +200,36 @@ class ConvolutionKernelsTest {
     }
 
     @Test
+    void winogradLeavesInfinitiesAndNaNsWhereTheDirectSumPutsThem() {
+        // the transforms alone would mix an infinity into all 4 outputs of its tiles (as NaN, from inf - inf), reaching
+        // outputs whose window does not hold it; with a non-finite input, dy or weight the layer is computed directly
+        Case k = new Case(3, 16, 17, 8, 31, 3, 3, 1, 1, 1, 1);
+        assertTrue(ConvolutionKernels.winograd(shape(k)));
+        Window2d win = k.window();
+        int oh = (int) win.outH(), ow = (int) win.outW();
+        for (int poisoned = 0; poisoned < 3; poisoned++) {
+            double[] x = asStored(DType.FLOAT32, uniform(k.n * k.c * k.h * k.w, 1, -1, 1));
+            double[] w = asStored(DType.FLOAT32, uniform(k.o * k.c * 9, 2, -1, 1));
+            double[] b = asStored(DType.FLOAT32, uniform(k.o, 3, -1, 1));
+            double[] dy = asStored(DType.FLOAT32, uniform(k.n * k.o * oh * ow, 4, -1, 1));
+            switch (poisoned) {
+                case 0 -> { x[5 * k.w + 9] = Double.POSITIVE_INFINITY; x[k.c * k.h * k.w + 40] = Double.NaN; }
+                case 1 -> { dy[3 * ow + 12] = Double.NEGATIVE_INFINITY; dy[k.o * oh * ow - 1] = Double.NaN; }
+                default -> w[9 * k.c + 4] = Double.POSITIVE_INFINITY;
+            }
+            Tensor y = empty(DType.FLOAT32, k.n, k.o, oh, ow), dx = empty(DType.FLOAT32, k.n, k.c, k.h, k.w);
+            Tensor wt = tensor(DType.FLOAT32, new long[] {k.o, k.c, 3, 3}, w);
+            CPU.conv2d(tensor(DType.FLOAT32, new long[] {k.n, k.c, k.h, k.w}, x), wt, tensor(DType.FLOAT32, new long[] {k.o}, b), win, 1, y);
+            CPU.conv2dBackwardInput(tensor(DType.FLOAT32, new long[] {k.n, k.o, oh, ow}, dy), wt, win, 1, dx);
+            double[] wantY = forwardRef(k, x, w, b), wantDx = backwardRef(k, x, w, dy)[0];
+            long finiteY = java.util.Arrays.stream(wantY).filter(Double::isFinite).count();
+            assertTrue(finiteY > 0 && finiteY < wantY.length || poisoned == 1, "the case must poison some outputs and not all");
+            assertClose(wantY, values(y), 1e-4, 1e-3, "forward, poisoned " + poisoned);
+            assertClose(wantDx, values(dx), 1e-4, 1e-3, "input gradient, poisoned " + poisoned);
+        }
+    }
+
+    @Test
     void winogradFormsAreTheOnesTheCasesExercise() {
         // the cases above test WinogradConv only while the selection routes them there
         for (Case k : List.of(new Case(3, 16, 20, 9, 40, 3, 3, 1, 1, 1, 1), new Case(2, 18, 16, 11, 35, 3, 3, 1, 0, 1, 1),
