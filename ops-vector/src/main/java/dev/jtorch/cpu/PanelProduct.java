@@ -136,6 +136,16 @@ final class PanelProduct {
     record SegmentRows(MemorySegment data, long at, long sampleStride, int steps, int rows) implements Operand {
         @Override
         public void pack(float[] dst, int to, int first, int count, int k0, int kc, int width) {
+            int valid = Math.min(count * width, rows - first * width);
+            if (to == 0 && k0 / steps == (k0 + kc - 1) / steps && kc <= SgemmPacking.LINE && valid > 0) {
+                // the steps lie in one run of every row (a weight): Sgemm's packing of row-major A
+                float[] scratch = ThreadBuffers.atLeast(LINE, 16L * SgemmPacking.LINE);
+                long from = at + (long) (k0 / steps) * sampleStride + (long) first * width * steps + k0 % steps;
+                SgemmPacking.packA(dst, width, 1f, data, from, steps, 1, valid, kc, scratch);
+                int packed = Math.ceilDiv(valid, width) * width * kc;
+                java.util.Arrays.fill(dst, packed, count * width * kc, 0f);
+                return;
+            }
             // the panel's rows to a scratch block (row r at r*kc), then interleaved: dst is written in order
             float[] lines = ThreadBuffers.atLeast(LINE, (long) width * kc);
             for (int q = 0; q < count; q++) {
