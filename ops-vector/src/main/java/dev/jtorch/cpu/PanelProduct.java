@@ -137,9 +137,10 @@ final class PanelProduct {
         @Override
         public void pack(float[] dst, int to, int first, int count, int k0, int kc, int width) {
             int valid = Math.min(count * width, rows - first * width);
+            // the steps lie in one run of every row (a weight): Sgemm's packing of row-major A, which writes its
+            // panels from dst[0], as multiply asks
             if (to == 0 && k0 / steps == (k0 + kc - 1) / steps && kc <= SgemmPacking.LINE && valid > 0) {
-                // the steps lie in one run of every row (a weight): Sgemm's packing of row-major A
-                float[] scratch = ThreadBuffers.atLeast(LINE, 16L * SgemmPacking.LINE);
+                float[] scratch = ThreadBuffers.atLeast(LINE, (long) Math.max(width, 8) * SgemmPacking.LINE);   // packA: max(mr, its band of 8) lines
                 long from = at + (long) (k0 / steps) * sampleStride + (long) first * width * steps + k0 % steps;
                 SgemmPacking.packA(dst, width, 1f, data, from, steps, 1, valid, kc, scratch);
                 int packed = Math.ceilDiv(valid, width) * width * kc;

@@ -19,8 +19,8 @@ import java.nio.ByteOrder;
  *   M[ξ] (rows x T) = U[ξ] (rows x cols) @ V[ξ] (cols x T)     U = G g G^T per weight, V = B^T d B per (channel, tile)
  * </pre>
  * 16 multiply-adds per (row, col, tile) where the direct form spends 36, 2.25x fewer; the transforms are linear
- * passes over the input, the weight and the output. The products run on {@link Sgemm}, one per ξ, split between
- * threads by ξ. The same routine computes the input gradient of such a layer: a 3x3 convolution of dy, padded by
+ * passes over the input, the weight and the output. The products run on {@link PanelProduct}, one per ξ, split
+ * between threads by ξ. The same routine computes the input gradient of such a layer: a 3x3 convolution of dy, padded by
  * 2 - padding, with the weight flipped and transposed ({@link #transformWeights} with {@code flipTransposed}).
  *
  * <p>The transforms vectorise across 8 (or 16) neighbouring tiles of a tile row. A tile starts at an even column,
@@ -224,9 +224,9 @@ final class WinogradConv {
     }
 
     /**
-     * {@code V[ξ][t] = (B^T d B)[ξ]} of one input plane's tiles, or false, having written nothing, where the
-     * plane has an infinite or NaN value the tiles read, at {@code v[at + ξ*positionStride + th*tilesW + tw]};
+     * {@code V[ξ][t] = (B^T d B)[ξ]} of one input plane's tiles at {@code v[at + ξ*positionStride + th*tilesW + tw]};
      * B^T = [1 0 -1 0; 0 1 1 0; 0 -1 1 0; 0 1 0 -1]: rows d0 - d2, d1 + d2, d2 - d1, d1 - d3, then the same on columns.
+     * False, having written nothing, where a value the tiles read is infinite or NaN.
      */
     static boolean inputTransform(MemorySegment x, long plane, Tiles tiles, float[] v, int at, int positionStride) {
         int ld = tiles.halfWidth(), tilesW = tiles.tilesW();
