@@ -139,7 +139,7 @@ final class ConvolutionKernels {
     static boolean winograd(Shape s) {
         Window2d win = s.win();
         return WinogradConv.suits(win.kernelH(), win.kernelW(), win.strideH(), win.strideW(), win.dilationH(), win.dilationW(),
-                win.padH(), win.padW(), s.channelsPerGroup(), s.outPerGroup(), (long) s.n() * s.pixels());
+                win.padH(), win.padW(), s.channelsPerGroup(), s.outPerGroup(), s.n(), win.outH(), win.outW());
     }
 
     /**

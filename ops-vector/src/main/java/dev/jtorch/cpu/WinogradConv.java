@@ -41,6 +41,11 @@ final class WinogradConv {
      * the weight, costs more than the product saves: ResNet layer4's 4 x 7 x 7 ran no faster than {@link ImplicitConv}.
      */
     static final long MIN_OUTPUT_PIXELS = 512;
+    /**
+     * Transformed floats of one sample, V or M, beyond which a layer is left to the other forms (256 MiB): a pass
+     * holds at least one sample's, in an int-indexed array (a 64-channel 4096 x 4096 image would need 1.1 G floats).
+     */
+    static final long MAX_SAMPLE_FLOATS = 1L << 26;
     /** Transformed floats of one chunk of samples, V or M (16 MiB): both stay in L3 between the passes. */
     private static final long CHUNK_FLOATS = 4L << 20;
     /**
@@ -75,11 +80,14 @@ final class WinogradConv {
     /**
      * Whether a layer's forward and input gradient run here: a 3x3 window at stride 1 and dilation 1, padding at most
      * 2 (so the input gradient's padding 2 - p is no crop), at least {@link #MIN_CHANNELS} channels per group in
-     * and out, and at least {@link #MIN_OUTPUT_PIXELS} output pixels over the batch.
+     * and out, at least {@link #MIN_OUTPUT_PIXELS} output pixels over the batch, and at most
+     * {@link #MAX_SAMPLE_FLOATS} transformed floats per sample.
      */
     static boolean suits(int kernelH, int kernelW, int strideH, int strideW, int dilationH, int dilationW, int padH, int padW,
-                         int channelsPerGroup, int outPerGroup, long outputPixels) {
-        return outputPixels >= MIN_OUTPUT_PIXELS && kernelH == 3 && kernelW == 3 && strideH == 1 && strideW == 1 && dilationH == 1 && dilationW == 1
+                         int channelsPerGroup, int outPerGroup, long samples, long outH, long outW) {
+        long tiles = ((outH + 1) / 2) * ((outW + 1) / 2);
+        return samples * outH * outW >= MIN_OUTPUT_PIXELS && POSITIONS * Math.max(channelsPerGroup, outPerGroup) * tiles <= MAX_SAMPLE_FLOATS
+                && kernelH == 3 && kernelW == 3 && strideH == 1 && strideW == 1 && dilationH == 1 && dilationW == 1
                 && padH >= 0 && padH <= 2 && padW >= 0 && padW <= 2
                 && channelsPerGroup >= MIN_CHANNELS && outPerGroup >= MIN_CHANNELS;
     }

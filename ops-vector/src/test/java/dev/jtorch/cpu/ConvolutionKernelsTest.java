@@ -248,6 +248,9 @@ class ConvolutionKernelsTest {
         assertTrue(!ConvolutionKernels.winograd(shape(new Case(3, 16, 20, 20, 20, 3, 3, 1, 1, 2, 1))));
         assertTrue(!ConvolutionKernels.winograd(shape(new Case(3, 16, 20, 20, 20, 3, 3, 1, 3, 1, 1))));
         assertTrue(!ConvolutionKernels.winograd(shape(new Case(3, 16, 20, 20, 20, 5, 5, 1, 2, 1, 1))));
+        // one sample whose transformed planes would not fit a pass: a 64-channel 4096 x 4096 image (not allocated here)
+        assertTrue(!WinogradConv.suits(3, 3, 1, 1, 1, 1, 1, 1, 64, 64, 1, 4096, 4096));
+        assertTrue(WinogradConv.suits(3, 3, 1, 1, 1, 1, 1, 1, 64, 64, 1, 512, 512));   // exactly the bound
     }
 
     private static ConvolutionKernels.Shape shape(Case k) {
