@@ -27,9 +27,15 @@ final class PixelMajorColumns {
      * 512 x 4608 gradient against 49 pixels: twice slower at 2 threads, each thread reordering its partial sums).
      */
     static boolean suits(int channelsPerGroup, int outPerGroup, Window2d win) {
-        return channelsPerGroup >= 2 * S.length() && win.kernelH() * win.kernelW() > 1
+        return channelsPerGroup >= MIN_CHANNELS && win.kernelH() * win.kernelW() > 1
                 && (long) outPerGroup * MIN_PIXELS_PER_GRADIENT_ROW <= win.outH() * win.outW();
     }
+
+    /**
+     * Two AVX2 vectors, one AVX-512 vector: a fixed count rather than a multiple of the lane count, so a layer takes
+     * the same path on either machine (measured on AVX2).
+     */
+    private static final int MIN_CHANNELS = 16;
 
     /** Output pixels per sample per row of the gradient (output channel) below which the reorder costs too much. */
     private static final int MIN_PIXELS_PER_GRADIENT_ROW = 16;

@@ -188,14 +188,9 @@ abstract sealed class SgemmMicroKernel
 
         @Override
         void multiply(int kc, float[] a, int aOff, float[] b, int bOff, float[] tile) {
-            FloatVector c00 = FloatVector.zero(S), c01 = FloatVector.zero(S);
-            FloatVector c10 = FloatVector.zero(S), c11 = FloatVector.zero(S);
-            FloatVector c20 = FloatVector.zero(S), c21 = FloatVector.zero(S);
-            FloatVector c30 = FloatVector.zero(S), c31 = FloatVector.zero(S);
-            FloatVector c40 = FloatVector.zero(S), c41 = FloatVector.zero(S);
-            FloatVector c50 = FloatVector.zero(S), c51 = FloatVector.zero(S);
-            FloatVector c60 = FloatVector.zero(S), c61 = FloatVector.zero(S);
-            FloatVector c70 = FloatVector.zero(S), c71 = FloatVector.zero(S);
+            FloatVector zero = FloatVector.zero(S);
+            FloatVector c00 = zero, c01 = zero, c10 = zero, c11 = zero, c20 = zero, c21 = zero, c30 = zero, c31 = zero;
+            FloatVector c40 = zero, c41 = zero, c50 = zero, c51 = zero, c60 = zero, c61 = zero, c70 = zero, c71 = zero;
             for (int p = 0; p < kc; p++) {
                 int ap = aOff + p * MR, bp = bOff + p * NR;
                 FloatVector b0 = FloatVector.fromArray(S, b, bp);
