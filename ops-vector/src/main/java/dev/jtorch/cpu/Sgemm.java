@@ -116,7 +116,7 @@ public final class Sgemm {
     /** Species of the unpacked paths (small products, epilogue): the configured width, never above preferred. */
     private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED.vectorBitSize() <= GemmVectorWidth.DEFAULT_BITS
             ? FloatVector.SPECIES_PREFERRED
-            : FloatVector.SPECIES_PREFERRED.withShape(VectorShape.forBitSize(GemmVectorWidth.DEFAULT_BITS)).check(Float.class);
+            : FloatVector.SPECIES_PREFERRED.withShape(VectorShape.forBitSize(GemmVectorWidth.DEFAULT_BITS)).check(float.class);
     private static final int L = S.length();
 
     /** The micro-kernel in use: chosen once from {@link GemmVectorWidth#DEFAULT_BITS}; tests switch it. */

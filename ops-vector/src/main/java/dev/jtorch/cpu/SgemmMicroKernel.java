@@ -222,6 +222,58 @@ abstract sealed class SgemmMicroKernel
             c70.intoArray(tile, 7 * NR); c71.intoArray(tile, 7 * NR + L);
         }
 
+        // the same loop as in multiply, written twice on purpose (see Vector256.multiplyInto)
+        @Override
+        boolean multiplyInto(int kc, float[] a, int aOff, float[] b, int bOff, MemorySegment c, long cOff, long ldc, boolean accumulate) {
+            FloatVector zero = FloatVector.zero(S);
+            FloatVector c00 = zero, c01 = zero, c10 = zero, c11 = zero, c20 = zero, c21 = zero, c30 = zero, c31 = zero;
+            FloatVector c40 = zero, c41 = zero, c50 = zero, c51 = zero, c60 = zero, c61 = zero, c70 = zero, c71 = zero;
+            for (int p = 0; p < kc; p++) {
+                int ap = aOff + p * MR, bp = bOff + p * NR;
+                FloatVector b0 = FloatVector.fromArray(S, b, bp);
+                FloatVector b1 = FloatVector.fromArray(S, b, bp + L);
+                FloatVector a0 = FloatVector.broadcast(S, a[ap]);
+                c00 = a0.fma(b0, c00); c01 = a0.fma(b1, c01);
+                FloatVector a1 = FloatVector.broadcast(S, a[ap + 1]);
+                c10 = a1.fma(b0, c10); c11 = a1.fma(b1, c11);
+                FloatVector a2 = FloatVector.broadcast(S, a[ap + 2]);
+                c20 = a2.fma(b0, c20); c21 = a2.fma(b1, c21);
+                FloatVector a3 = FloatVector.broadcast(S, a[ap + 3]);
+                c30 = a3.fma(b0, c30); c31 = a3.fma(b1, c31);
+                FloatVector a4 = FloatVector.broadcast(S, a[ap + 4]);
+                c40 = a4.fma(b0, c40); c41 = a4.fma(b1, c41);
+                FloatVector a5 = FloatVector.broadcast(S, a[ap + 5]);
+                c50 = a5.fma(b0, c50); c51 = a5.fma(b1, c51);
+                FloatVector a6 = FloatVector.broadcast(S, a[ap + 6]);
+                c60 = a6.fma(b0, c60); c61 = a6.fma(b1, c61);
+                FloatVector a7 = FloatVector.broadcast(S, a[ap + 7]);
+                c70 = a7.fma(b0, c70); c71 = a7.fma(b1, c71);
+            }
+            ByteOrder order = ByteOrder.nativeOrder();
+            long step = ldc * Float.BYTES, half = (long) L * Float.BYTES;
+            long r0 = cOff * Float.BYTES, r1 = r0 + step, r2 = r1 + step, r3 = r2 + step;
+            long r4 = r3 + step, r5 = r4 + step, r6 = r5 + step, r7 = r6 + step;
+            if (accumulate) {
+                c00 = c00.add(FloatVector.fromMemorySegment(S, c, r0, order)); c01 = c01.add(FloatVector.fromMemorySegment(S, c, r0 + half, order));
+                c10 = c10.add(FloatVector.fromMemorySegment(S, c, r1, order)); c11 = c11.add(FloatVector.fromMemorySegment(S, c, r1 + half, order));
+                c20 = c20.add(FloatVector.fromMemorySegment(S, c, r2, order)); c21 = c21.add(FloatVector.fromMemorySegment(S, c, r2 + half, order));
+                c30 = c30.add(FloatVector.fromMemorySegment(S, c, r3, order)); c31 = c31.add(FloatVector.fromMemorySegment(S, c, r3 + half, order));
+                c40 = c40.add(FloatVector.fromMemorySegment(S, c, r4, order)); c41 = c41.add(FloatVector.fromMemorySegment(S, c, r4 + half, order));
+                c50 = c50.add(FloatVector.fromMemorySegment(S, c, r5, order)); c51 = c51.add(FloatVector.fromMemorySegment(S, c, r5 + half, order));
+                c60 = c60.add(FloatVector.fromMemorySegment(S, c, r6, order)); c61 = c61.add(FloatVector.fromMemorySegment(S, c, r6 + half, order));
+                c70 = c70.add(FloatVector.fromMemorySegment(S, c, r7, order)); c71 = c71.add(FloatVector.fromMemorySegment(S, c, r7 + half, order));
+            }
+            c00.intoMemorySegment(c, r0, order); c01.intoMemorySegment(c, r0 + half, order);
+            c10.intoMemorySegment(c, r1, order); c11.intoMemorySegment(c, r1 + half, order);
+            c20.intoMemorySegment(c, r2, order); c21.intoMemorySegment(c, r2 + half, order);
+            c30.intoMemorySegment(c, r3, order); c31.intoMemorySegment(c, r3 + half, order);
+            c40.intoMemorySegment(c, r4, order); c41.intoMemorySegment(c, r4 + half, order);
+            c50.intoMemorySegment(c, r5, order); c51.intoMemorySegment(c, r5 + half, order);
+            c60.intoMemorySegment(c, r6, order); c61.intoMemorySegment(c, r6 + half, order);
+            c70.intoMemorySegment(c, r7, order); c71.intoMemorySegment(c, r7 + half, order);
+            return true;
+        }
+
         @Override
         void storeTile(float[] tile, MemorySegment c, long cOff, long ldc, float beta) {
             FloatVector betaV = FloatVector.broadcast(S, beta);
