@@ -35,7 +35,7 @@ find_jdk() {
 JAVA_HOME=$(find_jdk)
 
 # Debian's OpenBLAS 0.3.21 does not know CPUs newer than itself (Sapphire/Emerald Rapids) and falls back to its
-# Prescott (SSE3) kernels, a quarter of what it does with its AVX-512 ones: name the core for it, unless the
+# Prescott (SSE3) kernels, a fifth of what it does with its AVX-512 ones: name the core for it, unless the
 # caller already has.
 if [ -z "${OPENBLAS_CORETYPE:-}" ] && grep -qw avx512f /proc/cpuinfo 2>/dev/null; then
   export OPENBLAS_CORETYPE=SkylakeX
