@@ -21,10 +21,10 @@ import java.lang.foreign.ValueLayout;
  *     panel in turn;</li>
  * <li>transposed A: a band of steps is bulk-copied to scratch lines, then each panel row (mr contiguous values)
  *     is copied over, times alpha;</li>
- * <li>row-major A: four rows are bulk-copied to scratch lines and interleaved in registers
- *     ({@link #fourRowsInterleaved});</li>
- * <li>transposed B, and the 8-row panels of the 512-bit kernel: the panel's columns or rows are bulk-copied to
- *     scratch lines, then the panel is written in order, reading the lines side by side;</li>
+ * <li>row-major A: four or eight rows are bulk-copied to scratch lines and interleaved in registers
+ *     ({@link #fourRowsInterleaved}, {@link #eightRowsInterleaved});</li>
+ * <li>transposed B: the panel's columns are bulk-copied to scratch lines, then the panel is written in order,
+ *     reading the lines side by side;</li>
  * <li>any other stride, element by element ({@link #packAPlain}, {@link #packBPlain}): the specification of the
  *     layouts, and what the tests compare every fast loop with, bit for bit.</li>
  * </ul>
@@ -53,6 +53,29 @@ final class SgemmPacking {
      */
     private static final VectorShuffle<Float> SPREAD_0 = spread(0), SPREAD_1 = spread(1), SPREAD_2 = spread(2), SPREAD_3 = spread(3);
     private static final VectorMask<Float> ROW_1 = rowLanes(1), ROW_2 = rowLanes(2), ROW_3 = rowLanes(3);
+
+    /** Eight rows of A are transposed in vectors of this species, one step of k per eighth of the lanes. */
+    private static final VectorSpecies<Float> OCT = FloatVector.SPECIES_512;
+    /** Only where the hardware has 512-bit vectors: the two-vector rearranges below would be emulated otherwise. */
+    private static final boolean OCT_IN_REGISTERS = FloatVector.SPECIES_PREFERRED.vectorBitSize() >= OCT.vectorBitSize();
+    /*
+     * The 8-row transpose in three rounds of two-vector rearranges, each interleaving groups of g lanes of its two
+     * inputs (lanes of the second numbered from OCT.length()): round g = 1 pairs rows, g = 2 pairs of pairs, g = 4
+     * halves. LOW_g takes the groups from the inputs' lower halves, HIGH_g from their upper halves.
+     */
+    private static final VectorShuffle<Float> LOW_1 = interleave(1, false), HIGH_1 = interleave(1, true);
+    private static final VectorShuffle<Float> LOW_2 = interleave(2, false), HIGH_2 = interleave(2, true);
+    private static final VectorShuffle<Float> LOW_4 = interleave(4, false), HIGH_4 = interleave(4, true);
+
+    private static VectorShuffle<Float> interleave(int g, boolean high) {
+        int lanes = OCT.length();
+        int[] from = new int[lanes];
+        for (int lane = 0; lane < lanes; lane++) {
+            int source = (lane / g) % 2 == 0 ? 0 : lanes;
+            from[lane] = source + g * (lane / (2 * g)) + lane % g + (high ? lanes / 2 : 0);
+        }
+        return VectorShuffle.fromArray(OCT, from, 0);
+    }
 
     private static VectorShuffle<Float> spread(int q) {
         int first = q * (QUAD.length() / 4);
@@ -115,9 +138,10 @@ final class SgemmPacking {
     }
 
     /**
-     * Row-major A: each row's kc elements are contiguous, but go down one column of a panel. The 4-row panels of
-     * the 128- and 256-bit kernels are transposed in registers ({@link #fourRowsInterleaved}); other panels copy
-     * their rows to scratch lines (row r at r * {@link #LINE}) and take element p of every line for panel row p.
+     * Row-major A: each row's kc elements are contiguous, but go down one column of a panel. Every panel's rows are
+     * copied to scratch lines (row r at r * {@link #LINE}); the 4-row panels of the 128- and 256-bit kernels and the
+     * 8-row panels of the 512-bit one are transposed from there in registers ({@link #fourRowsInterleaved},
+     * {@link #eightRowsInterleaved}); a partial last panel takes element p of every line for panel row p.
      */
     private static void packARowMajor(float[] dst, int mr, float alpha, MemorySegment a, long at, long rowStride,
                                       int rows, int kc, float[] scratch) {
@@ -128,6 +152,13 @@ final class SgemmPacking {
                     MemorySegment.copy(a, F, (at + (row0 + r) * rowStride) * BYTES, scratch, r * LINE, kc);
                 }
                 fourRowsInterleaved(dst, o, alpha, scratch, kc);
+                continue;
+            }
+            if (rowsHere == 8 && mr == 8 && OCT_IN_REGISTERS) {
+                for (int r = 0; r < 8; r++) {
+                    MemorySegment.copy(a, F, (at + (row0 + r) * rowStride) * BYTES, scratch, r * LINE, kc);
+                }
+                eightRowsInterleaved(dst, o, alpha, scratch, kc);
                 continue;
             }
             for (int r = 0; r < rowsHere; r++) {
@@ -247,6 +278,47 @@ final class SgemmPacking {
             dst[d + 1] = alpha * lines[LINE + p];
             dst[d + 2] = alpha * lines[2 * LINE + p];
             dst[d + 3] = alpha * lines[3 * LINE + p];
+        }
+    }
+
+    /**
+     * dst[o + p * 8 + r] = alpha * A[r, p] for eight rows of A and p in [0, kc): each pass takes one vector of
+     * {@link #OCT} along every row (lanes steps) and writes them as lanes / 8 steps per vector, after three rounds
+     * of interleaving (see {@link #LOW_1}): rows, then pairs of rows, then the halves 0-3 and 4-7.
+     */
+    private static void eightRowsInterleaved(float[] dst, int o, float alpha, float[] lines, int kc) {
+        int lanes = OCT.length();
+        int p = 0;
+        for (int d = o; p + lanes <= kc; p += lanes, d += 8 * lanes) {
+            FloatVector r0 = FloatVector.fromArray(OCT, lines, p).mul(alpha);
+            FloatVector r1 = FloatVector.fromArray(OCT, lines, LINE + p).mul(alpha);
+            FloatVector r2 = FloatVector.fromArray(OCT, lines, 2 * LINE + p).mul(alpha);
+            FloatVector r3 = FloatVector.fromArray(OCT, lines, 3 * LINE + p).mul(alpha);
+            FloatVector r4 = FloatVector.fromArray(OCT, lines, 4 * LINE + p).mul(alpha);
+            FloatVector r5 = FloatVector.fromArray(OCT, lines, 5 * LINE + p).mul(alpha);
+            FloatVector r6 = FloatVector.fromArray(OCT, lines, 6 * LINE + p).mul(alpha);
+            FloatVector r7 = FloatVector.fromArray(OCT, lines, 7 * LINE + p).mul(alpha);
+            // written out, not looped: the shuffles must stay constants (see SPREAD_0)
+            FloatVector r01Low = r0.rearrange(LOW_1, r1), r01High = r0.rearrange(HIGH_1, r1);
+            FloatVector r23Low = r2.rearrange(LOW_1, r3), r23High = r2.rearrange(HIGH_1, r3);
+            FloatVector r45Low = r4.rearrange(LOW_1, r5), r45High = r4.rearrange(HIGH_1, r5);
+            FloatVector r67Low = r6.rearrange(LOW_1, r7), r67High = r6.rearrange(HIGH_1, r7);
+            FloatVector r0to3q0 = r01Low.rearrange(LOW_2, r23Low), r0to3q1 = r01Low.rearrange(HIGH_2, r23Low);
+            FloatVector r0to3q2 = r01High.rearrange(LOW_2, r23High), r0to3q3 = r01High.rearrange(HIGH_2, r23High);
+            FloatVector r4to7q0 = r45Low.rearrange(LOW_2, r67Low), r4to7q1 = r45Low.rearrange(HIGH_2, r67Low);
+            FloatVector r4to7q2 = r45High.rearrange(LOW_2, r67High), r4to7q3 = r45High.rearrange(HIGH_2, r67High);
+            // quarter q of the steps, rows 0-3 and 4-7, makes output vectors 2q and 2q + 1
+            r0to3q0.rearrange(LOW_4, r4to7q0).intoArray(dst, d);
+            r0to3q0.rearrange(HIGH_4, r4to7q0).intoArray(dst, d + lanes);
+            r0to3q1.rearrange(LOW_4, r4to7q1).intoArray(dst, d + 2 * lanes);
+            r0to3q1.rearrange(HIGH_4, r4to7q1).intoArray(dst, d + 3 * lanes);
+            r0to3q2.rearrange(LOW_4, r4to7q2).intoArray(dst, d + 4 * lanes);
+            r0to3q2.rearrange(HIGH_4, r4to7q2).intoArray(dst, d + 5 * lanes);
+            r0to3q3.rearrange(LOW_4, r4to7q3).intoArray(dst, d + 6 * lanes);
+            r0to3q3.rearrange(HIGH_4, r4to7q3).intoArray(dst, d + 7 * lanes);
+        }
+        for (int d = o + p * 8; p < kc; p++) {
+            for (int r = 0; r < 8; r++, d++) dst[d] = alpha * lines[r * LINE + p];
         }
     }
 }
