@@ -75,7 +75,8 @@ final class PanelProduct {
                             long cAt = cOff + i * ldc + j;
                             boolean full = rows == mr && cols == nr;
                             if (full && kern.multiplyInto(kc, packedA, aAt, packedB, bAt, c, cAt, ldc, add)) continue;
-                            kern.multiply(kc, packedA, aAt, packedB, bAt, tile);
+                            if (cols <= nr / 2) kern.multiplyFirstVector(kc, packedA, aAt, packedB, bAt, tile);
+                            else kern.multiply(kc, packedA, aAt, packedB, bAt, tile);
                             if (full) kern.storeTile(tile, c, cAt, ldc, add ? 1f : 0f);
                             else kern.storePartialTile(tile, rows, cols, c, cAt, ldc, add ? 1f : 0f);
                         }

@@ -390,7 +390,8 @@ public final class Sgemm {
                     boolean full = rows == mr && cols == nr;
                     if (!(full && (tileBeta == 0 || tileBeta == 1)
                             && kernel.multiplyInto(kc, packedA, ip * kc * mr, packedB, bPanel, c, cTile, ldc, tileBeta == 1))) {
-                        kernel.multiply(kc, packedA, ip * kc * mr, packedB, bPanel, tile);
+                        if (cols <= nr / 2) kernel.multiplyFirstVector(kc, packedA, ip * kc * mr, packedB, bPanel, tile);
+                        else kernel.multiply(kc, packedA, ip * kc * mr, packedB, bPanel, tile);
                         if (full) kernel.storeTile(tile, c, cTile, ldc, tileBeta);
                         else kernel.storePartialTile(tile, rows, cols, c, cTile, ldc, tileBeta);
                     }

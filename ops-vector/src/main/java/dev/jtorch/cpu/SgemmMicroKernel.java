@@ -63,6 +63,15 @@ abstract sealed class SgemmMicroKernel
         return false;
     }
 
+    /**
+     * {@code tile[:, 0:nr/2] = A_panel @ B_panel[:, 0:nr/2]}, the rest of the tile undefined: an edge tile of at
+     * most one vector of columns (ResNet layer4's 196 = 6 x 32 + 4) at half the work. A width without it
+     * multiplies the whole tile.
+     */
+    void multiplyFirstVector(int kc, float[] a, int aOff, float[] b, int bOff, float[] tile) {
+        multiply(kc, a, aOff, b, bOff, tile);
+    }
+
     /** The plain loops {@link #multiply} computes, kept beside it as its specification. */
     final void multiplyPlain(int kc, float[] a, int aOff, float[] b, int bOff, float[] tile) {
         for (int r = 0; r < mr; r++) {
@@ -220,6 +229,26 @@ abstract sealed class SgemmMicroKernel
             c50.intoArray(tile, 5 * NR); c51.intoArray(tile, 5 * NR + L);
             c60.intoArray(tile, 6 * NR); c61.intoArray(tile, 6 * NR + L);
             c70.intoArray(tile, 7 * NR); c71.intoArray(tile, 7 * NR + L);
+        }
+
+        /** Eight accumulators, each a chain of kc FMAs: enough to cover the FMA latency at two FMAs a cycle. */
+        @Override
+        void multiplyFirstVector(int kc, float[] a, int aOff, float[] b, int bOff, float[] tile) {
+            FloatVector c0 = FloatVector.zero(S), c1 = c0, c2 = c0, c3 = c0, c4 = c0, c5 = c0, c6 = c0, c7 = c0;
+            for (int p = 0; p < kc; p++) {
+                int ap = aOff + p * MR;
+                FloatVector b0 = FloatVector.fromArray(S, b, bOff + p * NR);
+                c0 = FloatVector.broadcast(S, a[ap]).fma(b0, c0);
+                c1 = FloatVector.broadcast(S, a[ap + 1]).fma(b0, c1);
+                c2 = FloatVector.broadcast(S, a[ap + 2]).fma(b0, c2);
+                c3 = FloatVector.broadcast(S, a[ap + 3]).fma(b0, c3);
+                c4 = FloatVector.broadcast(S, a[ap + 4]).fma(b0, c4);
+                c5 = FloatVector.broadcast(S, a[ap + 5]).fma(b0, c5);
+                c6 = FloatVector.broadcast(S, a[ap + 6]).fma(b0, c6);
+                c7 = FloatVector.broadcast(S, a[ap + 7]).fma(b0, c7);
+            }
+            c0.intoArray(tile, 0); c1.intoArray(tile, NR); c2.intoArray(tile, 2 * NR); c3.intoArray(tile, 3 * NR);
+            c4.intoArray(tile, 4 * NR); c5.intoArray(tile, 5 * NR); c6.intoArray(tile, 6 * NR); c7.intoArray(tile, 7 * NR);
         }
 
         // the same loop as in multiply, written twice on purpose (see Vector256.multiplyInto)

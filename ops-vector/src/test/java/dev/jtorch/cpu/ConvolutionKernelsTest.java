@@ -46,6 +46,9 @@ class ConvolutionKernelsTest {
         cs.add(new Case(3, 7, 9, 9, 11, 3, 3, 2, 2, 2, 1));
         cs.add(new Case(2, 4, 22, 9, 9, 3, 3, 2, 0, 1, 2));
         cs.add(new Case(1, 17, 7, 17, 17, 3, 3, 3, 1, 1, 1));
+        // row pairs sharing their inputs (stride = dilation vertically): an odd last row, and stride 2 with dilation 2
+        cs.add(new Case(2, 3, 14, 11, 9, 5, 3, 1, 1, 1, 1));
+        cs.add(new Case(2, 2, 6, 15, 10, 3, 3, 2, 1, 2, 1));
         // samples side by side in one GEMM (narrow outputs), in chunks of 2 with a partial last chunk, grouped
         cs.add(new Case(5, 6, 34, 20, 20, 3, 3, 1, 1, 1, 2));
         cs.add(new Case(5, 34, 36, 19, 19, 1, 1, 1, 0, 1, 2));
@@ -172,6 +175,8 @@ class ConvolutionKernelsTest {
         assertTrue(ChannelVectorConv.suits(strided, 9, 7 * 9));
         assertTrue(ChannelVectorConv.suits(Window2d.conv(17, 17, 3, 3, 3, 3, 1, 1, 1, 1), 7, 17 * 9));
         assertTrue(ChannelVectorConv.suitsWeightGrad(16, 6 * 25));
+        assertTrue(ChannelVectorConv.suits(Window2d.conv(11, 9, 5, 3, 1, 1, 1, 1, 1, 1), 14, 3 * 15));
+        assertTrue(ChannelVectorConv.suits(Window2d.conv(15, 10, 3, 3, 2, 2, 1, 1, 2, 2), 6, 2 * 9));
         // LeNet conv1's 28-wide rows fill DirectConv's vectors better than 6 channels fill one
         assertTrue(!ChannelVectorConv.suits(Window2d.conv(32, 32, 5, 5, 1, 1, 0, 0, 1, 1), 6, 25));
     }

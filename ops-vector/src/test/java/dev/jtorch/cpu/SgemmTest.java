@@ -499,6 +499,14 @@ class SgemmTest {
             kernel.multiply(kc, a, 5, b, 7, fast);
             kernel.multiplyPlain(kc, a, 5, b, 7, plain);
             for (int i = 0; i < fast.length; i++) assertEquals(plain[i], fast[i], TILE_TOLERANCE, bits + "-bit tile element " + i);
+            float[] firstVector = new float[kernel.mr * kernel.nr];
+            kernel.multiplyFirstVector(kc, a, 5, b, 7, firstVector);
+            for (int r = 0; r < kernel.mr; r++) {
+                for (int j = 0; j < kernel.nr / 2; j++) {
+                    int i = r * kernel.nr + j;
+                    assertEquals(plain[i], firstVector[i], TILE_TOLERANCE, bits + "-bit first-vector tile element " + i);
+                }
+            }
         }
     }
 }
