@@ -147,24 +147,13 @@ final class SgemmPacking {
                                       int rows, int kc, float[] scratch) {
         for (int row0 = 0, o = 0; row0 < rows; row0 += mr, o += kc * mr) {
             int rowsHere = Math.min(mr, rows - row0);
-            if (rowsHere == 4 && mr == 4 && QUAD_IN_REGISTERS) {
-                for (int r = 0; r < 4; r++) {
-                    MemorySegment.copy(a, F, (at + (row0 + r) * rowStride) * BYTES, scratch, r * LINE, kc);
-                }
-                fourRowsInterleaved(dst, o, alpha, scratch, kc);
-                continue;
-            }
-            if (rowsHere == 8 && mr == 8 && OCT_IN_REGISTERS) {
-                for (int r = 0; r < 8; r++) {
-                    MemorySegment.copy(a, F, (at + (row0 + r) * rowStride) * BYTES, scratch, r * LINE, kc);
-                }
-                eightRowsInterleaved(dst, o, alpha, scratch, kc);
-                continue;
-            }
             for (int r = 0; r < rowsHere; r++) {
                 MemorySegment.copy(a, F, (at + (row0 + r) * rowStride) * BYTES, scratch, r * LINE, kc);
             }
-            for (int p = 0, d = o; p < kc; p++) {
+            int done = 0;   // steps already in the panel
+            if (rowsHere == 4 && mr == 4 && QUAD_IN_REGISTERS) done = fourRowsInterleaved(dst, o, alpha, scratch, kc);
+            else if (rowsHere == 8 && mr == 8 && OCT_IN_REGISTERS) done = eightRowsInterleaved(dst, o, alpha, scratch, kc);
+            for (int p = done, d = o + done * mr; p < kc; p++) {
                 for (int r = 0; r < mr; r++, d++) dst[d] = r < rowsHere ? alpha * scratch[r * LINE + p] : 0;
             }
         }
@@ -251,11 +240,12 @@ final class SgemmPacking {
     }
 
     /**
-     * dst[o + p * 4 + r] = alpha * A[r, p] for four rows of A and p in [0, kc): vectors of {@link #QUAD} along each
+     * dst[o + p * 4 + r] = alpha * A[r, p] for four rows of A and the whole vectors of steps in [0, kc), whose
+     * count it returns (the caller writes the rest element by element): vectors of {@link #QUAD} along each
      * row hold lanes / 4 steps; output vector q takes lane L from row L % 4 at step q * (lanes / 4) + L / 4: each
      * row's lanes spread by SPREAD_q, then the four rows blended by ROW_1 to ROW_3.
      */
-    private static void fourRowsInterleaved(float[] dst, int o, float alpha, float[] lines, int kc) {
+    private static int fourRowsInterleaved(float[] dst, int o, float alpha, float[] lines, int kc) {
         int lanes = QUAD.length();
         int p = 0;
         for (int d = o; p + lanes <= kc; p += lanes, d += 4 * lanes) {
@@ -273,20 +263,16 @@ final class SgemmPacking {
             a0.rearrange(SPREAD_3).blend(a1.rearrange(SPREAD_3), ROW_1).blend(a2.rearrange(SPREAD_3), ROW_2)
                     .blend(a3.rearrange(SPREAD_3), ROW_3).intoArray(dst, d + 3 * lanes);
         }
-        for (int d = o + p * 4; p < kc; p++, d += 4) {
-            dst[d] = alpha * lines[p];
-            dst[d + 1] = alpha * lines[LINE + p];
-            dst[d + 2] = alpha * lines[2 * LINE + p];
-            dst[d + 3] = alpha * lines[3 * LINE + p];
-        }
+        return p;
     }
 
     /**
-     * dst[o + p * 8 + r] = alpha * A[r, p] for eight rows of A and p in [0, kc): each pass takes one vector of
+     * dst[o + p * 8 + r] = alpha * A[r, p] for eight rows of A and the whole vectors of steps in [0, kc), whose
+     * count it returns, as {@link #fourRowsInterleaved} does: each pass takes one vector of
      * {@link #OCT} along every row (lanes steps) and writes them as lanes / 8 steps per vector, after three rounds
      * of interleaving (see {@link #LOW_1}): rows, then pairs of rows, then the halves 0-3 and 4-7.
      */
-    private static void eightRowsInterleaved(float[] dst, int o, float alpha, float[] lines, int kc) {
+    private static int eightRowsInterleaved(float[] dst, int o, float alpha, float[] lines, int kc) {
         int lanes = OCT.length();
         int p = 0;
         for (int d = o; p + lanes <= kc; p += lanes, d += 8 * lanes) {
@@ -317,8 +303,6 @@ final class SgemmPacking {
             r0to3q3.rearrange(LOW_4, r4to7q3).intoArray(dst, d + 6 * lanes);
             r0to3q3.rearrange(HIGH_4, r4to7q3).intoArray(dst, d + 7 * lanes);
         }
-        for (int d = o + p * 8; p < kc; p++) {
-            for (int r = 0; r < 8; r++, d++) dst[d] = alpha * lines[r * LINE + p];
-        }
+        return p;
     }
 }

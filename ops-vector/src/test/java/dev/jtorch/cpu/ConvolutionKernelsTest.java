@@ -46,7 +46,7 @@ class ConvolutionKernelsTest {
         cs.add(new Case(3, 7, 9, 9, 11, 3, 3, 2, 2, 2, 1));
         cs.add(new Case(2, 4, 22, 9, 9, 3, 3, 2, 0, 1, 2));
         cs.add(new Case(1, 17, 7, 17, 17, 3, 3, 3, 1, 1, 1));
-        // row pairs sharing their inputs (stride = dilation vertically): an odd last row, and stride 2 with dilation 2
+        // one vector of channels: an odd number of output rows and a kernel taller than wide; stride 2 with dilation 2
         cs.add(new Case(2, 3, 14, 11, 9, 5, 3, 1, 1, 1, 1));
         cs.add(new Case(2, 2, 6, 15, 10, 3, 3, 2, 1, 2, 1));
         // samples side by side in one GEMM (narrow outputs), in chunks of 2 with a partial last chunk, grouped
