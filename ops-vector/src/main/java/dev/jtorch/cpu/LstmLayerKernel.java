@@ -3,9 +3,6 @@ package dev.jtorch.cpu;
 import dev.jtorch.tensor.DType;
 import dev.jtorch.tensor.Tensor;
 
-import jdk.incubator.vector.FloatVector;
-import jdk.incubator.vector.VectorSpecies;
-
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
@@ -17,11 +14,10 @@ import java.lang.foreign.ValueLayout;
  * ({@link Sgemm}/{@link Dgemm}) and the fused cell rows of {@link RecurrentKernels}, with no hand-off between
  * steps. Step by step, each step's 64-row product is too small to split, so it ran on one thread.
  *
- * <p>The forward product reads W_hh^T, laid out once per call ({@link Transpose2d}), so each step streams
- * unit-stride rows of it and broadcasts h: at batch 1 that is a few hundred FMAs per row of W^T with no horizontal
- * sums, where dotting h with W_hh's rows in place ends every one of the 4H outputs in a lane reduction. The layout
- * is redone per call rather than cached, because nothing short of a version counter that every write path bumps
- * (a captured graph's replay does not) could tell a cache that the weight changed. The backward runs the steps in
+ * <p>The forward product reads W_hh^T ({@link TransposedWeights}: laid out row-major, and kept between calls
+ * while the weight's bytes stay the same), so each step streams unit-stride rows of it and broadcasts h: at batch 1
+ * that is a few hundred FMAs per row of W^T with no horizontal sums, where dotting h with W_hh's rows in place ends
+ * every one of the 4H outputs in a lane reduction. The backward runs the steps in
  * reverse, carrying {@code dh = dgates_next W_hh} (a product reading W_hh row-major, as it lies) and {@code dc},
  * and writes every step's gate gradient; W_hh's gradient is
  * then one product over all steps, which the derivative rule forms.
@@ -34,9 +30,6 @@ final class LstmLayerKernel implements IntraOpPool.RangeBody {
     static final long PARALLEL_MIN_WORK = 1L << 21;
     /** Rows per thread at least, so each step's product keeps whole register tiles. */
     static final int MIN_ROWS_PER_THREAD = 8;
-
-    private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
-    private static final int L = S.length();
 
     private static final ThreadLocal<LstmLayerKernel> CALLS = ThreadLocal.withInitial(LstmLayerKernel::new);
     private static final ThreadLocal<Workspace> WORKSPACES = ThreadLocal.withInitial(Workspace::new);
@@ -70,7 +63,7 @@ final class LstmLayerKernel implements IntraOpPool.RangeBody {
         k.h0Off = h0.storageOffset();
         k.h0RowStride = h0.stride(0);
         k.h0ColStride = h0.stride(1);
-        k.weightT = WORKSPACES.get().transposed(weightHh);
+        k.weightT = TransposedWeights.forThread().of(weightHh);
         k.launch();
     }
 
@@ -231,16 +224,16 @@ final class LstmLayerKernel implements IntraOpPool.RangeBody {
         }
     }
 
-    /** A thread's row handles, its scratch rows, and (on a calling thread) the transposed weight. */
+    /** A thread's row handles and its scratch rows. */
     private static final class Workspace {
         final MatrixRows[] handles = new MatrixRows[7];
-        private MemorySegment scratch = MemorySegment.NULL, transposed = MemorySegment.NULL;
+        private MemorySegment scratch = MemorySegment.NULL;
 
         Workspace() {
             for (int i = 0; i < handles.length; i++) handles[i] = new MatrixRows();
         }
 
-        private Arena scratchArena, transposedArena;
+        private Arena scratchArena;
 
         /** At least {@code bytes} of this thread's scratch, grown when short. */
         MemorySegment scratch(long bytes) {
@@ -250,74 +243,6 @@ final class LstmLayerKernel implements IntraOpPool.RangeBody {
                 scratch = scratchArena.allocate(bytes, 64);
             }
             return scratch;
-        }
-
-        /**
-         * At least {@code bytes} for the transposed weight, grown when short. Shared arenas, as tensors' own memory:
-         * the products' segment accesses slow down once C2 has seen a second kind of segment or session.
-         */
-        private MemorySegment transposedBuffer(long bytes) {
-            if (transposed.byteSize() < bytes) {
-                if (transposedArena != null) transposedArena.close();
-                transposedArena = Arena.ofShared();
-                transposed = transposedArena.allocate(bytes, 64);
-            }
-            return transposed;
-        }
-
-        /** W_hh^T [H, 4H], row-major, laid out in this thread's buffer; read by every participant of the call. */
-        MemorySegment transposed(Tensor weightHh) {
-            int rows = (int) weightHh.size(0), cols = (int) weightHh.size(1);
-            DType dtype = weightHh.dtype();
-            MemorySegment src = ElementAccess.segment(weightHh);
-            long off = weightHh.storageOffset(), rs = weightHh.stride(0), cs = weightHh.stride(1);
-            if (dtype == DType.FLOAT32 && cs == 1 && rs == cols) return transposedFloats(src, off, rows, cols);
-            long bytes = (long) rows * cols * dtype.byteSize();
-            transposedBuffer(bytes);
-            if (cs == 1) {
-                Transpose2d.copy(src, off, rs, transposed, 0, cols, rows, dtype.byteSize());
-            } else {
-                for (int j = 0; j < rows; j++) {
-                    for (int p = 0; p < cols; p++) ElementAccess.setDouble(transposed, dtype, (long) p * rows + j, ElementAccess.getDouble(src, dtype, off + j * rs + p * cs));
-                }
-            }
-            return transposed;
-        }
-
-        private float[] weightRows = new float[0], weightColumns = new float[0];
-        /** Element offsets of one column's L consecutive rows in a row-major W: 0, cols, 2 cols, ... */
-        private int[] columnIndex = new int[0];
-
-        /**
-         * A contiguous float32 W_hh, transposed through heap arrays: one bulk copy in, a gather per vector of W^T
-         * (about 4x faster than the element-wise segment walk at H = 64), and one bulk copy out to native memory:
-         * the products' vector loads slow down several times once they see heap segments as well.
-         */
-        private MemorySegment transposedFloats(MemorySegment src, long off, int rows, int cols) {
-            int n = rows * cols;
-            if (weightRows.length < n) {
-                weightRows = new float[n];
-                weightColumns = new float[n];
-            }
-            transposedBuffer((long) n * Float.BYTES);
-            float[] in = weightRows, out = weightColumns;
-            MemorySegment.copy(src, ValueLayout.JAVA_FLOAT, off * Float.BYTES, in, 0, n);
-            // out[p, j:j+L] = in[j:j+L, p]: one gather of a column of L rows of W per vector of W^T
-            int j = 0;
-            if (rows >= L) {
-                if (columnIndex.length != L || columnIndex[1] != cols) {
-                    columnIndex = new int[L];
-                    for (int l = 0; l < L; l++) columnIndex[l] = l * cols;
-                }
-                for (; j + L <= rows; j += L) {
-                    for (int p = 0; p < cols; p++) FloatVector.fromArray(S, in, j * cols + p, columnIndex, 0).intoArray(out, p * rows + j);
-                }
-            }
-            for (; j < rows; j++) {
-                for (int p = 0; p < cols; p++) out[p * rows + j] = in[j * cols + p];
-            }
-            MemorySegment.copy(out, 0, transposed, ValueLayout.JAVA_FLOAT, 0, n);
-            return transposed;
         }
     }
 }

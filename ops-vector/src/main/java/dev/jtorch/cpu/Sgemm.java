@@ -758,7 +758,12 @@ public final class Sgemm {
             long cRow = cOff + i * ldc;
             int j = j0;
             if (bColStride == 1) {
-                // C[i, j:j+L] = sum_p A[i, p] * B[p, j:j+L]; four vectors at a time for four FMA chains.
+                // C[i, j:j+L] = sum_p A[i, p] * B[p, j:j+L]. Eight vectors at a time where C is only written: eight
+                // FMA chains cover the FMA latency at two FMAs a cycle, where four leave half the issue slots idle (a
+                // batch-1 LSTM step, 1x64 @ 64x256, is one row of this loop). Four and one vectors take the rest.
+                if (beta == 0) {
+                    for (; j + 8 * L <= j1; j += 8 * L) eightVectorsOfRow(k, a, aRow, aColStride, b, bOff + j, bRowStride, alpha, c, cRow + j);
+                }
                 for (; j + 4 * L <= j1; j += 4 * L) {
                     FloatVector acc0 = FloatVector.zero(S), acc1 = FloatVector.zero(S);
                     FloatVector acc2 = FloatVector.zero(S), acc3 = FloatVector.zero(S);
@@ -794,6 +799,40 @@ public final class Sgemm {
             }
             applyEpilogue(epilogue, c, cOff, ldc, i, 1, j0, j1 - j0);
         }
+    }
+
+    /**
+     * C[i, j:j+8L] = alpha * A[i, :] @ B[:, j:j+8L] of {@link #directBlock} (beta = 0): bAt is B's element offset
+     * of row 0 at column j, cAt C's at (i, j). The stores are written out here rather than through
+     * {@link #storeRow}: a method this size does not get that call inlined, and vectors passed to a call that is not
+     * inlined are boxed (23 KB per batch-1 LSTM forward).
+     */
+    private static void eightVectorsOfRow(int k, MemorySegment a, long aRow, long aColStride, MemorySegment b, long bAt, long bRowStride,
+                                          float alpha, MemorySegment c, long cAt) {
+        FloatVector acc0 = FloatVector.zero(S), acc1 = FloatVector.zero(S), acc2 = FloatVector.zero(S), acc3 = FloatVector.zero(S);
+        FloatVector acc4 = FloatVector.zero(S), acc5 = FloatVector.zero(S), acc6 = FloatVector.zero(S), acc7 = FloatVector.zero(S);
+        long vb = (long) L * Float.BYTES;
+        for (int p = 0; p < k; p++) {
+            FloatVector ap = FloatVector.broadcast(S, a.getAtIndex(F, aRow + p * aColStride));
+            long at = (bAt + p * bRowStride) * Float.BYTES;
+            acc0 = ap.fma(FloatVector.fromMemorySegment(S, b, at, ORDER), acc0);
+            acc1 = ap.fma(FloatVector.fromMemorySegment(S, b, at + vb, ORDER), acc1);
+            acc2 = ap.fma(FloatVector.fromMemorySegment(S, b, at + 2 * vb, ORDER), acc2);
+            acc3 = ap.fma(FloatVector.fromMemorySegment(S, b, at + 3 * vb, ORDER), acc3);
+            acc4 = ap.fma(FloatVector.fromMemorySegment(S, b, at + 4 * vb, ORDER), acc4);
+            acc5 = ap.fma(FloatVector.fromMemorySegment(S, b, at + 5 * vb, ORDER), acc5);
+            acc6 = ap.fma(FloatVector.fromMemorySegment(S, b, at + 6 * vb, ORDER), acc6);
+            acc7 = ap.fma(FloatVector.fromMemorySegment(S, b, at + 7 * vb, ORDER), acc7);
+        }
+        long out = cAt * Float.BYTES;
+        acc0.mul(alpha).intoMemorySegment(c, out, ORDER);
+        acc1.mul(alpha).intoMemorySegment(c, out + vb, ORDER);
+        acc2.mul(alpha).intoMemorySegment(c, out + 2 * vb, ORDER);
+        acc3.mul(alpha).intoMemorySegment(c, out + 3 * vb, ORDER);
+        acc4.mul(alpha).intoMemorySegment(c, out + 4 * vb, ORDER);
+        acc5.mul(alpha).intoMemorySegment(c, out + 5 * vb, ORDER);
+        acc6.mul(alpha).intoMemorySegment(c, out + 6 * vb, ORDER);
+        acc7.mul(alpha).intoMemorySegment(c, out + 7 * vb, ORDER);
     }
 
     private static void storeRow(FloatVector acc, float alpha, float beta, MemorySegment c, long at) {

@@ -73,6 +73,30 @@ class LstmLayerKernelTest {
         }
     }
 
+    /**
+     * W_hh's transpose is kept between calls ({@link TransposedWeights}); a weight written between two calls without
+     * a version bump, as a captured graph's replay or an optimizer writes it, is still read as it is at the call.
+     */
+    @Test
+    void weightWrittenBetweenCallsIsReadAsItIsNow() {
+        DType dtype = DType.FLOAT32;
+        int steps = 3, batch = 1, hidden = 17;
+        Tensor gates = tensor(dtype, new long[] {steps, batch, 4 * hidden}, draw(dtype, steps * batch * 4 * hidden, 1, 2));
+        Tensor weight = matrix(dtype, 4 * hidden, hidden, draw(dtype, 4 * hidden * hidden, 2, 0.25), Layout.CONTIGUOUS);
+        Tensor h0 = matrix(dtype, batch, hidden, draw(dtype, batch * hidden, 3, 1), Layout.CONTIGUOUS);
+        Tensor c0 = matrix(dtype, batch, hidden, draw(dtype, batch * hidden, 4, 1), Layout.CONTIGUOUS);
+        Tensor out = empty(dtype, 2, steps, batch, hidden), hg = empty(dtype, steps, batch, 4 * hidden);
+        Tensor refOut = empty(dtype, 2, steps, batch, hidden), refHg = empty(dtype, steps, batch, 4 * hidden);
+        CPU.lstmLayer(gates, weight, h0, c0, false, out, hg);
+        double[] before = values(out);
+        java.lang.foreign.MemorySegment w = ElementAccess.segment(weight);
+        for (long i = 0; i < 4L * hidden * hidden; i += 5) ElementAccess.setDouble(w, dtype, weight.storageOffset() + i, 0.5);
+        CPU.lstmLayer(gates, weight, h0, c0, false, out, hg);
+        COMPOSED.lstmLayer(gates, weight, h0, c0, false, refOut, refHg);
+        assertClose(values(refOut), values(out), rtol(dtype), atol(dtype), "states after the weight was written");
+        assertNotEquals(before[before.length - 1], values(out)[before.length - 1], "the written weight changes the last state");
+    }
+
     /** Each misuse of {@code Recurrent.lstmLayer} is refused with a message that names the shapes involved. */
     @Test
     void misuseIsRefusedWithTheShapes() {

@@ -1,0 +1,167 @@
+package dev.jtorch.cpu;
+
+import dev.jtorch.tensor.DType;
+import dev.jtorch.tensor.Tensor;
+
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorSpecies;
+
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+
+/**
+ * A weight's transpose laid out row-major, {@code w.t().contiguous()}, for products that stream it row by row (an
+ * LSTM layer's W_hh^T, read once per step), kept from call to call while the weight's bytes stay the same.
+ *
+ * <p>Each kept layout holds a copy of the weight it was made from, and a call compares the weight with that copy
+ * before using it. A version counter would be cheaper but misses writes that do not bump it (a captured graph's
+ * replay, a user writing the tensor's memory); the comparison misses nothing and, for a 64 x 256 float32 W_hh,
+ * reads 2 x 64 KiB where redoing the layout gathers the whole weight. Batch-1 inference repeats the same
+ * weights call after call, which is where the layout's cost is not spread over many rows.
+ *
+ * <p>One object per thread ({@link #forThread}); {@link #ENTRIES} layouts kept, the least recently used replaced.
+ * Weights above {@link #MAX_KEPT_BYTES}, and non-contiguous ones, are laid out on every call in one reused buffer
+ * (their per-step products outweigh the layout). The memory is native and from shared arenas, as tensors' own:
+ * the products' segment accesses slow down once C2 has seen a second kind of segment.
+ */
+final class TransposedWeights {
+    /** Layouts kept per thread: both layers' W_hh of a two-layer LSTM in both directions. */
+    static final int ENTRIES = 4;
+    /** Weights larger than this (a 256-wide LSTM's W_hh in float32) are not kept. */
+    static final long MAX_KEPT_BYTES = 1L << 20;
+
+    private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
+    private static final int L = S.length();
+    private static final ThreadLocal<TransposedWeights> PER_THREAD = ThreadLocal.withInitial(TransposedWeights::new);
+
+    static TransposedWeights forThread() { return PER_THREAD.get(); }
+
+    private final Entry[] entries = new Entry[ENTRIES];
+    private final Buffer unkept = new Buffer();
+    private long tick;
+    private long hits, layouts;
+
+    private TransposedWeights() {
+        for (int i = 0; i < ENTRIES; i++) entries[i] = new Entry();
+    }
+
+    /**
+     * {@code w.t().contiguous()} for a 2-D weight of float32 or float64: [cols, rows] row-major, valid until this
+     * thread's next call. Kept for later calls when w is contiguous and at most {@link #MAX_KEPT_BYTES}.
+     */
+    MemorySegment of(Tensor w) {
+        int rows = (int) w.size(0), cols = (int) w.size(1);
+        DType dtype = w.dtype();
+        long bytes = (long) rows * cols * dtype.byteSize();
+        MemorySegment src = ElementAccess.segment(w);
+        long off = w.storageOffset(), rs = w.stride(0), cs = w.stride(1);
+        if (!(cs == 1 && rs == cols) || bytes > MAX_KEPT_BYTES) {
+            layouts++;
+            return layOut(src, off, rs, cs, rows, cols, dtype, unkept.atLeast(bytes));
+        }
+        long from = off * dtype.byteSize(), address = src.address() + from;
+        Entry slot = null;
+        for (Entry e : entries) {
+            if (e.address == address && e.rows == rows && e.cols == cols && e.dtype == dtype) { slot = e; break; }
+        }
+        if (slot != null && MemorySegment.mismatch(slot.source.segment, 0, bytes, src, from, from + bytes) == -1) {
+            slot.used = ++tick;
+            hits++;
+            return slot.transposed.segment;
+        }
+        if (slot == null) {
+            slot = entries[0];
+            for (Entry e : entries) if (e.used < slot.used) slot = e;
+        }
+        layouts++;
+        MemorySegment.copy(src, from, slot.source.atLeast(bytes), 0, bytes);
+        layOut(src, off, rs, cs, rows, cols, dtype, slot.transposed.atLeast(bytes));
+        slot.address = address;
+        slot.rows = rows;
+        slot.cols = cols;
+        slot.dtype = dtype;
+        slot.used = ++tick;
+        return slot.transposed.segment;
+    }
+
+    /** Calls answered from a kept layout, and layouts made, since this thread started: for tests. */
+    long hits() { return hits; }
+    long layouts() { return layouts; }
+
+    private static MemorySegment layOut(MemorySegment src, long off, long rs, long cs, int rows, int cols, DType dtype, MemorySegment dst) {
+        if (dtype == DType.FLOAT32 && cs == 1 && rs == cols) {
+            Gather.forThread().transpose(src, off, rows, cols, dst);
+        } else if (cs == 1) {
+            Transpose2d.copy(src, off, rs, dst, 0, cols, rows, dtype.byteSize());
+        } else {
+            for (int j = 0; j < rows; j++) {
+                for (int p = 0; p < cols; p++) ElementAccess.setDouble(dst, dtype, (long) p * rows + j, ElementAccess.getDouble(src, dtype, off + j * rs + p * cs));
+            }
+        }
+        return dst;
+    }
+
+    /** A kept layout: the weight's address, shape and dtype, a copy of its bytes, and its transpose. */
+    private static final class Entry {
+        final Buffer source = new Buffer(), transposed = new Buffer();
+        long address = -1, used;
+        int rows, cols;
+        DType dtype;
+    }
+
+    /** Native memory that grows when short. */
+    private static final class Buffer {
+        private Arena arena;
+        MemorySegment segment = MemorySegment.NULL;
+
+        MemorySegment atLeast(long bytes) {
+            if (segment.byteSize() < bytes) {
+                if (arena != null) arena.close();
+                arena = Arena.ofShared();
+                segment = arena.allocate(bytes, 64);
+            }
+            return segment;
+        }
+    }
+
+    /**
+     * A contiguous float32 W transposed through heap arrays: one bulk copy in, a gather per vector of W^T (about
+     * 4x faster than the element-wise segment walk at 256 x 64), one bulk copy out to native memory: the
+     * products' vector loads slow down several times once they see heap segments as well.
+     */
+    private static final class Gather {
+        private static final ThreadLocal<Gather> PER_THREAD = ThreadLocal.withInitial(Gather::new);
+
+        static Gather forThread() { return PER_THREAD.get(); }
+
+        private float[] in = new float[0], out = new float[0];
+        /** Element offsets of one column's L consecutive rows in a row-major W: 0, cols, 2 cols, ... */
+        private int[] columnIndex = new int[0];
+
+        void transpose(MemorySegment src, long off, int rows, int cols, MemorySegment dst) {
+            int n = rows * cols;
+            if (in.length < n) {
+                in = new float[n];
+                out = new float[n];
+            }
+            float[] in = this.in, out = this.out;
+            MemorySegment.copy(src, ValueLayout.JAVA_FLOAT, off * Float.BYTES, in, 0, n);
+            // out[p, j:j+L] = in[j:j+L, p]: one gather of a column of L rows of W per vector of W^T
+            int j = 0;
+            if (rows >= L) {
+                if (columnIndex.length != L || columnIndex[1] != cols) {
+                    columnIndex = new int[L];
+                    for (int l = 0; l < L; l++) columnIndex[l] = l * cols;
+                }
+                for (; j + L <= rows; j += L) {
+                    for (int p = 0; p < cols; p++) FloatVector.fromArray(S, in, j * cols + p, columnIndex, 0).intoArray(out, p * rows + j);
+                }
+            }
+            for (; j < rows; j++) {
+                for (int p = 0; p < cols; p++) out[p * rows + j] = in[j * cols + p];
+            }
+            MemorySegment.copy(out, 0, dst, ValueLayout.JAVA_FLOAT, 0, n);
+        }
+    }
+}

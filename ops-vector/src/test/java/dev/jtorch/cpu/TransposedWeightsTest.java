@@ -1,0 +1,77 @@
+package dev.jtorch.cpu;
+
+import dev.jtorch.tensor.DType;
+import dev.jtorch.tensor.Tensor;
+import org.junit.jupiter.api.Test;
+
+import java.lang.foreign.MemorySegment;
+
+import static dev.jtorch.cpu.ComposedReference.Layout;
+import static dev.jtorch.cpu.ComposedReference.draw;
+import static dev.jtorch.cpu.ComposedReference.matrix;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+/**
+ * The kept transposes of {@link TransposedWeights}: each answer is the weight's transpose as it is at the call,
+ * whether it was laid out afresh or kept, and a weight written behind the tensor's back (no version bump, as a
+ * captured graph's replay writes) is laid out again. Float32 (the heap gather) and float64, contiguous and
+ * strided views, more weights than the kept entries, and a weight too large to keep.
+ */
+class TransposedWeightsTest {
+    private static void assertTransposeOf(Tensor w, MemorySegment t, String what) {
+        int rows = (int) w.size(0), cols = (int) w.size(1);
+        MemorySegment src = ElementAccess.segment(w);
+        for (int j = 0; j < rows; j++) {
+            for (int p = 0; p < cols; p++) {
+                double expected = ElementAccess.getDouble(src, w.dtype(), w.storageOffset() + j * w.stride(0) + p * w.stride(1));
+                double actual = ElementAccess.getDouble(t, w.dtype(), (long) p * rows + j);
+                if (expected != actual) assertEquals(expected, actual, what + " at row " + j + " column " + p);
+            }
+        }
+    }
+
+    @Test
+    void keptLayoutIsReusedUntilTheWeightsBytesChange() {
+        for (DType dtype : new DType[] {DType.FLOAT32, DType.FLOAT64}) {
+            TransposedWeights cache = TransposedWeights.forThread();
+            Tensor w = matrix(dtype, 4 * 17, 17, draw(dtype, 4 * 17 * 17, 11, 1), Layout.CONTIGUOUS);
+            assertTransposeOf(w, cache.of(w), dtype + " first call");
+            long hits = cache.hits(), layouts = cache.layouts();
+            assertTransposeOf(w, cache.of(w), dtype + " second call");
+            assertEquals(hits + 1, cache.hits(), dtype + ": the second call with the same bytes reuses the layout");
+            assertEquals(layouts, cache.layouts());
+
+            // one element written straight to memory: no version bump, and the layout must still follow
+            ElementAccess.setDouble(ElementAccess.segment(w), dtype, w.storageOffset() + 5 * 17 + 3, 42.5);
+            assertTransposeOf(w, cache.of(w), dtype + " after a write behind the tensor");
+            assertEquals(layouts + 1, cache.layouts(), dtype + ": a changed weight is laid out again");
+        }
+    }
+
+    @Test
+    void moreWeightsThanEntriesAndStridedOrLargeWeightsStayCorrect() {
+        TransposedWeights cache = TransposedWeights.forThread();
+        for (DType dtype : new DType[] {DType.FLOAT32, DType.FLOAT64}) {
+            Tensor[] weights = new Tensor[TransposedWeights.ENTRIES + 2];
+            for (int i = 0; i < weights.length; i++) {
+                weights[i] = matrix(dtype, 4 * 9, 9, draw(dtype, 4 * 9 * 9, 100 + i, 1), Layout.CONTIGUOUS);
+            }
+            for (int round = 0; round < 3; round++) {
+                for (int i = 0; i < weights.length; i++) assertTransposeOf(weights[i], cache.of(weights[i]), dtype + " weight " + i + " round " + round);
+            }
+            for (Layout layout : new Layout[] {Layout.ROW_STRIDED, Layout.TRANSPOSED}) {
+                Tensor w = matrix(dtype, 4 * 7, 7, draw(dtype, 4 * 7 * 7, 7, 1), layout);
+                long layouts = cache.layouts();
+                assertTransposeOf(w, cache.of(w), dtype + " " + layout);
+                assertTransposeOf(w, cache.of(w), dtype + " " + layout + " again");
+                assertEquals(layouts + 2, cache.layouts(), dtype + " " + layout + ": views are laid out on every call");
+            }
+            int hidden = (int) Math.sqrt(TransposedWeights.MAX_KEPT_BYTES / 4.0 / dtype.byteSize()) + 1;
+            Tensor large = matrix(dtype, 4 * hidden, hidden, draw(dtype, 4 * hidden * hidden, 5, 1), Layout.CONTIGUOUS);
+            long layouts = cache.layouts();
+            assertTransposeOf(large, cache.of(large), dtype + " large");
+            assertTransposeOf(large, cache.of(large), dtype + " large again");
+            assertEquals(layouts + 2, cache.layouts(), dtype + ": a weight above the kept size is laid out on every call");
+        }
+    }
+}
