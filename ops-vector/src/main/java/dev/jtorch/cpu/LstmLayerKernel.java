@@ -33,6 +33,8 @@ final class LstmLayerKernel implements IntraOpPool.RangeBody {
 
     private static final ThreadLocal<LstmLayerKernel> CALLS = ThreadLocal.withInitial(LstmLayerKernel::new);
     private static final ThreadLocal<Workspace> WORKSPACES = ThreadLocal.withInitial(Workspace::new);
+    /** Each calling thread's kept W_hh^T layouts. */
+    private static final ThreadLocal<TransposedWeights> W_HH_T = ThreadLocal.withInitial(TransposedWeights::new);
 
     private LstmLayerKernel() {}
 
@@ -63,7 +65,7 @@ final class LstmLayerKernel implements IntraOpPool.RangeBody {
         k.h0Off = h0.storageOffset();
         k.h0RowStride = h0.stride(0);
         k.h0ColStride = h0.stride(1);
-        k.weightT = TransposedWeights.forThread().of(weightHh);
+        k.weightT = W_HH_T.get().of(weightHh);
         k.launch();
     }
 

@@ -58,7 +58,10 @@ import java.nio.ByteOrder;
  *
  * <p>Row-major B with k up to {@link #UNPACKED_MAX_K} (an RNN's backward step, an MLP's input gradient) takes
  * {@link Unpacked}, which reads B in place and copies only alpha * A: at these sizes packing costs a quarter of
- * the product and is not amortised. Small products (m or n below one tile, or k tiny) take a direct path without
+ * the product and is not amortised. So does B = W^T in the same sizes when this thread saw W's bytes unchanged
+ * the call before (a frozen weight: the layer-2 input projection of an LSTM at inference), through W^T laid out
+ * row-major once and kept ({@link TransposedWeights}); a W that changes every call is packed as before, at the
+ * cost of a comparison and a copy. Small products (m or n below one tile, or k tiny) take a direct path without
  * packing, and so does
  * batch-1 inference, m &lt;= {@link #SMALL_M} with B = W^T (a Linear's {@code x @ W^T}, W [n, k] row-major):
  * a GEMV-like kernel that streams W's rows once. Steady-state calls allocate nothing on the Java heap: the
@@ -100,8 +103,9 @@ public final class Sgemm {
      * 192^3 216.6 -> 196.2 us.
      * At k = 1920 (256x64x1920, A transposed) it loses, 2009 -> 2371 us: a column strip of B (k x 2 vectors)
      * no longer fits L1, and packing's KC blocking is what keeps it there.
-     * B = W^T (unit row stride) stays on the blocked path: transposing B first (64x256x64: 46.8 -> 60.0 us)
-     * and dot products along k ({@link SmallM} at m = 64: 97.9 us) both measured slower than packing.
+     * B = W^T (unit row stride) stays on the blocked path unless its transpose is kept: transposing B on every
+     * call (64x256x64: 46.8 -> 60.0 us) and dot products along k ({@link SmallM} at m = 64: 97.9 us) both
+     * measured slower than packing.
      */
     static final int UNPACKED_MAX_K = 256;
     /**
@@ -128,6 +132,8 @@ public final class Sgemm {
     private static final ThreadLocal<SmallM> SMALL = ThreadLocal.withInitial(SmallM::new);
     /** Each calling thread's unpacked-path state (and its copy of a transposed B), reused from call to call. */
     private static final ThreadLocal<Unpacked> UNPACKED = ThreadLocal.withInitial(Unpacked::new);
+    /** Each calling thread's B = W^T operands seen unchanged from one call to the next, laid out row-major. */
+    private static final ThreadLocal<TransposedWeights> KEPT_B = ThreadLocal.withInitial(TransposedWeights::new);
     private static final ThreadLocal<float[]> PACKED_A = ThreadLocal.withInitial(() -> new float[0]);
     private static final ThreadLocal<float[]> TILE = ThreadLocal.withInitial(() -> new float[0]);
     /** Scratch lines of {@link SgemmPacking}: rows of A or columns of B on their way into a panel. */
@@ -161,12 +167,16 @@ public final class Sgemm {
             return;
         }
         SgemmMicroKernel kern = kernel;
+        MemorySegment keptB;
         if (m <= SMALL_M && bRowStride == 1) {
             SMALL.get().run(m, n, k, alpha, a, aOff, aRowStride, aColStride, b, bOff, bColStride, beta, c, cOff, ldc, epilogue);
         } else if (m < kern.mr || n < kern.nr || k < 8) {
             direct(m, n, k, alpha, a, aOff, aRowStride, aColStride, b, bOff, bRowStride, bColStride, beta, c, cOff, ldc, epilogue);
         } else if (bColStride == 1 && k <= UNPACKED_MAX_K && (long) m * k <= UNPACKED_MAX_A) {
             UNPACKED.get().run(m, n, k, alpha, a, aOff, aRowStride, aColStride, b, bOff, bRowStride, beta, c, cOff, ldc, epilogue);
+        } else if (bRowStride == 1 && bColStride == k && k <= UNPACKED_MAX_K && (long) m * k <= UNPACKED_MAX_A
+                && (keptB = KEPT_B.get().ifUnchanged(b, bOff, n, k, Float.BYTES)) != null) {
+            UNPACKED.get().run(m, n, k, alpha, a, aOff, aRowStride, aColStride, keptB, 0, n, beta, c, cOff, ldc, epilogue);
         } else {
             BLOCKED.get().run(kern, m, n, k, alpha, a, aOff, aRowStride, aColStride, b, bOff, bRowStride, bColStride,
                     beta, c, cOff, ldc, epilogue);

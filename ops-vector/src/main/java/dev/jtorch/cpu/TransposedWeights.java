@@ -20,68 +20,87 @@ import java.lang.foreign.ValueLayout;
  * reads 2 x 64 KiB where redoing the layout gathers the whole weight. Batch-1 inference repeats the same
  * weights call after call, which is where the layout's cost is not spread over many rows.
  *
- * <p>One object per thread ({@link #forThread}); {@link #ENTRIES} layouts kept, the least recently used replaced.
+ * <p>One object per owner and thread; {@link #ENTRIES} layouts kept, the least recently used replaced.
  * Weights above {@link #MAX_KEPT_BYTES}, and non-contiguous ones, are laid out on every call in one reused buffer
  * (their per-step products outweigh the layout). The memory is native and from shared arenas, as tensors' own:
  * the products' segment accesses slow down once C2 has seen a second kind of segment.
  */
 final class TransposedWeights {
-    /** Layouts kept per thread: both layers' W_hh of a two-layer LSTM in both directions. */
+    /** Layouts kept per owner and thread: both layers' W_hh of a two-layer LSTM in both directions. */
     static final int ENTRIES = 4;
     /** Weights larger than this (a 256-wide LSTM's W_hh in float32) are not kept. */
     static final long MAX_KEPT_BYTES = 1L << 20;
 
     private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
     private static final int L = S.length();
-    private static final ThreadLocal<TransposedWeights> PER_THREAD = ThreadLocal.withInitial(TransposedWeights::new);
-
-    static TransposedWeights forThread() { return PER_THREAD.get(); }
 
     private final Entry[] entries = new Entry[ENTRIES];
     private final Buffer unkept = new Buffer();
     private long tick;
     private long hits, layouts;
 
-    private TransposedWeights() {
+    /** One per owner and thread (a {@code ThreadLocal} of the owner), so one owner's operands never evict another's. */
+    TransposedWeights() {
         for (int i = 0; i < ENTRIES; i++) entries[i] = new Entry();
     }
 
     /**
      * {@code w.t().contiguous()} for a 2-D weight of float32 or float64: [cols, rows] row-major, valid until this
-     * thread's next call. Kept for later calls when w is contiguous and at most {@link #MAX_KEPT_BYTES}.
+     * object's next call. Kept for later calls when w is contiguous and at most {@link #MAX_KEPT_BYTES}.
      */
     MemorySegment of(Tensor w) {
         int rows = (int) w.size(0), cols = (int) w.size(1);
         DType dtype = w.dtype();
-        long bytes = (long) rows * cols * dtype.byteSize();
         MemorySegment src = ElementAccess.segment(w);
         long off = w.storageOffset(), rs = w.stride(0), cs = w.stride(1);
+        long bytes = (long) rows * cols * dtype.byteSize();
         if (!(cs == 1 && rs == cols) || bytes > MAX_KEPT_BYTES) {
             layouts++;
-            return layOut(src, off, rs, cs, rows, cols, dtype, unkept.atLeast(bytes));
+            return layOut(src, off, rs, cs, rows, cols, dtype.byteSize(), unkept.atLeast(bytes));
         }
-        long from = off * dtype.byteSize(), address = src.address() + from;
+        return kept(src, off, rows, cols, dtype.byteSize(), true);
+    }
+
+    /**
+     * The transpose of a contiguous row-major [rows, cols] matrix of elements of {@code size} bytes (4 or 8) at
+     * element offset {@code off}, if this object saw the same bytes at the same place last time; otherwise null,
+     * and the bytes are noted, so a matrix that stays the same (a frozen weight) is laid out on its second call and
+     * one that changes every call (a trained weight, activations) costs a comparison and a copy, not a transpose.
+     */
+    MemorySegment ifUnchanged(MemorySegment src, long off, int rows, int cols, int size) {
+        if ((long) rows * cols * size > MAX_KEPT_BYTES) return null;
+        return kept(src, off, rows, cols, size, false);
+    }
+
+    private MemorySegment kept(MemorySegment src, long off, int rows, int cols, int size, boolean layOutNow) {
+        long bytes = (long) rows * cols * size, from = off * size, address = src.address() + from;
         Entry slot = null;
         for (Entry e : entries) {
-            if (e.address == address && e.rows == rows && e.cols == cols && e.dtype == dtype) { slot = e; break; }
+            if (e.address == address && e.rows == rows && e.cols == cols && e.size == size) { slot = e; break; }
         }
         if (slot != null && MemorySegment.mismatch(slot.source.segment, 0, bytes, src, from, from + bytes) == -1) {
             slot.used = ++tick;
-            hits++;
-            return slot.transposed.segment;
-        }
-        if (slot == null) {
-            slot = entries[0];
-            for (Entry e : entries) if (e.used < slot.used) slot = e;
+            if (slot.laidOut) {
+                hits++;
+                return slot.transposed.segment;
+            }
+        } else {
+            if (slot == null) {
+                slot = entries[0];
+                for (Entry e : entries) if (e.used < slot.used) slot = e;
+            }
+            MemorySegment.copy(src, from, slot.source.atLeast(bytes), 0, bytes);
+            slot.address = address;
+            slot.rows = rows;
+            slot.cols = cols;
+            slot.size = size;
+            slot.used = ++tick;
+            slot.laidOut = false;
+            if (!layOutNow) return null;
         }
         layouts++;
-        MemorySegment.copy(src, from, slot.source.atLeast(bytes), 0, bytes);
-        layOut(src, off, rs, cs, rows, cols, dtype, slot.transposed.atLeast(bytes));
-        slot.address = address;
-        slot.rows = rows;
-        slot.cols = cols;
-        slot.dtype = dtype;
-        slot.used = ++tick;
+        layOut(src, off, cols, 1, rows, cols, size, slot.transposed.atLeast(bytes));
+        slot.laidOut = true;
         return slot.transposed.segment;
     }
 
@@ -89,11 +108,12 @@ final class TransposedWeights {
     long hits() { return hits; }
     long layouts() { return layouts; }
 
-    private static MemorySegment layOut(MemorySegment src, long off, long rs, long cs, int rows, int cols, DType dtype, MemorySegment dst) {
-        if (dtype == DType.FLOAT32 && cs == 1 && rs == cols) {
+    private static MemorySegment layOut(MemorySegment src, long off, long rs, long cs, int rows, int cols, int size, MemorySegment dst) {
+        DType dtype = size == Float.BYTES ? DType.FLOAT32 : DType.FLOAT64;
+        if (size == Float.BYTES && cs == 1 && rs == cols) {
             Gather.forThread().transpose(src, off, rows, cols, dst);
         } else if (cs == 1) {
-            Transpose2d.copy(src, off, rs, dst, 0, cols, rows, dtype.byteSize());
+            Transpose2d.copy(src, off, rs, dst, 0, cols, rows, size);
         } else {
             for (int j = 0; j < rows; j++) {
                 for (int p = 0; p < cols; p++) ElementAccess.setDouble(dst, dtype, (long) p * rows + j, ElementAccess.getDouble(src, dtype, off + j * rs + p * cs));
@@ -102,12 +122,12 @@ final class TransposedWeights {
         return dst;
     }
 
-    /** A kept layout: the weight's address, shape and dtype, a copy of its bytes, and its transpose. */
+    /** A kept matrix: its address, shape and element size, a copy of its bytes, and (once laid out) its transpose. */
     private static final class Entry {
         final Buffer source = new Buffer(), transposed = new Buffer();
         long address = -1, used;
-        int rows, cols;
-        DType dtype;
+        int rows, cols, size;
+        boolean laidOut;
     }
 
     /** Native memory that grows when short. */

@@ -396,6 +396,32 @@ class SgemmTest {
     }
 
     /**
+     * B = W^T seen unchanged from one call to the next takes the unpacked path over W^T laid out once
+     * ({@link TransposedWeights}): the same W three times, then W written in place, then another W at the same
+     * place; every answer matches the reference for the W as it is at that call. An LSTM's input projection at
+     * inference is 30 x 256 x 64.
+     */
+    @Test
+    void repeatedTransposedWeightMatchesTheReferenceAsItChanges() {
+        int m = 30, n = 256, k = 64;
+        Random random = new Random(77);
+        Operand a = Layout.ROW_MAJOR.random(m, k, random);
+        Operand b = Layout.TRANSPOSED.random(k, n, random);
+        float[] w = b.segment().toArray(ValueLayout.JAVA_FLOAT);
+        for (int call = 0; call < 6; call++) {
+            if (call == 3) b.segment().setAtIndex(ValueLayout.JAVA_FLOAT, 5 * k + 9, 3.5f);
+            if (call == 5) {
+                for (int i = 0; i < w.length; i++) b.segment().setAtIndex(ValueLayout.JAVA_FLOAT, i, w[w.length - 1 - i]);
+            }
+            Output expected = Output.random(m, n, 1, random);
+            Output actual = expected.copy();
+            run(false, m, n, k, 1f, a, b, 0f, expected, Epilogue.NONE);
+            run(true, m, n, k, 1f, a, b, 0f, actual, Epilogue.NONE);
+            assertClose(expected, actual, k, "call " + call);
+        }
+    }
+
+    /**
      * The direct path along B's rows (a batch-1 LSTM step is m = 1, n = 256, k = 64): n covers blocks of eight
      * vectors, then four, then one, then single columns, at every species width up to 512 bits (16 lanes: 128 + 64
      * + 16 + 3 = 211 columns), with alpha, beta, a bias epilogue and padded or strided A.

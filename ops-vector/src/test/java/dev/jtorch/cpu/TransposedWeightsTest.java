@@ -10,6 +10,7 @@ import static dev.jtorch.cpu.ComposedReference.Layout;
 import static dev.jtorch.cpu.ComposedReference.draw;
 import static dev.jtorch.cpu.ComposedReference.matrix;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
 
 /**
  * The kept transposes of {@link TransposedWeights}: each answer is the weight's transpose as it is at the call,
@@ -33,7 +34,7 @@ class TransposedWeightsTest {
     @Test
     void keptLayoutIsReusedUntilTheWeightsBytesChange() {
         for (DType dtype : new DType[] {DType.FLOAT32, DType.FLOAT64}) {
-            TransposedWeights cache = TransposedWeights.forThread();
+            TransposedWeights cache = new TransposedWeights();
             Tensor w = matrix(dtype, 4 * 17, 17, draw(dtype, 4 * 17 * 17, 11, 1), Layout.CONTIGUOUS);
             assertTransposeOf(w, cache.of(w), dtype + " first call");
             long hits = cache.hits(), layouts = cache.layouts();
@@ -48,9 +49,26 @@ class TransposedWeightsTest {
         }
     }
 
+    /** {@code ifUnchanged}: nothing on first sight, the transpose from the second call with the same bytes, nothing after a change. */
+    @Test
+    void ifUnchangedLaysOutOnTheSecondSightOfTheSameBytes() {
+        for (DType dtype : new DType[] {DType.FLOAT32, DType.FLOAT64}) {
+            TransposedWeights cache = new TransposedWeights();
+            Tensor w = matrix(dtype, 40, 24, draw(dtype, 40 * 24, 3, 1), Layout.CONTIGUOUS);
+            MemorySegment src = ElementAccess.segment(w);
+            int size = dtype.byteSize();
+            assertNull(cache.ifUnchanged(src, w.storageOffset(), 40, 24, size), dtype + ": first sight");
+            assertTransposeOf(w, cache.ifUnchanged(src, w.storageOffset(), 40, 24, size), dtype + " second sight");
+            assertTransposeOf(w, cache.ifUnchanged(src, w.storageOffset(), 40, 24, size), dtype + " third sight");
+            ElementAccess.setDouble(src, dtype, w.storageOffset() + 39 * 24 + 23, -7);
+            assertNull(cache.ifUnchanged(src, w.storageOffset(), 40, 24, size), dtype + ": changed bytes");
+            assertTransposeOf(w, cache.ifUnchanged(src, w.storageOffset(), 40, 24, size), dtype + " unchanged again");
+        }
+    }
+
     @Test
     void moreWeightsThanEntriesAndStridedOrLargeWeightsStayCorrect() {
-        TransposedWeights cache = TransposedWeights.forThread();
+        TransposedWeights cache = new TransposedWeights();
         for (DType dtype : new DType[] {DType.FLOAT32, DType.FLOAT64}) {
             Tensor[] weights = new Tensor[TransposedWeights.ENTRIES + 2];
             for (int i = 0; i < weights.length; i++) {
