@@ -62,9 +62,12 @@ class Float32PoolingTest {
      */
     @Test
     void maxPoolWithoutIndicesWritesTheSameValues() {
-        Window2d[] windows = {new Window2d(7, 17, 2, 2, 2, 2, 0, 0, 1, 1, false, true), new Window2d(7, 17, 3, 3, 2, 2, 1, 1, 1, 1, true, true)};
+        // 2 x 2 on 7 x 17, 7 x 21 and 6 x 16 (windows that end on the plane's last element), 3 x 3 padded in ceil mode
+        Window2d[] windows = {new Window2d(7, 17, 2, 2, 2, 2, 0, 0, 1, 1, false, true), new Window2d(7, 21, 2, 2, 2, 2, 0, 0, 1, 1, false, true),
+                new Window2d(6, 16, 2, 2, 2, 2, 0, 0, 1, 1, false, true),
+                new Window2d(7, 17, 3, 3, 2, 2, 1, 1, 1, 1, true, true)};
         for (Window2d win : windows) for (DType dtype : new DType[] {DType.FLOAT32, DType.FLOAT64}) for (boolean transposed : new boolean[] {false, true}) {
-            int n = 2, c = 3, h = 7, w = 17, oh = (int) win.outH(), ow = (int) win.outW();
+            int n = 2, c = 3, h = (int) win.inH(), w = (int) win.inW(), oh = (int) win.outH(), ow = (int) win.outW();
             double[] x = asStored(dtype, uniform(n * c * h * w, 5, -1, 1));
             x[3] = Double.NaN;
             x[w] = -0.0;
