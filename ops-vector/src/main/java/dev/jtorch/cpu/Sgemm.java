@@ -673,6 +673,17 @@ public final class Sgemm {
                 FloatVector a3 = FloatVector.broadcast(S, x[x3 + p]);
                 c30 = a3.fma(b0, c30); c31 = a3.fma(b1, c31);
             }
+            if (beta == 0) {
+                // C only written: straight from the accumulators, as the packed kernel's multiplyInto does (through
+                // the tile array this was 6% of an LSTM training step's samples); written out here, since a
+                // vector passed to a call the JIT does not inline is boxed
+                long r0 = (cOff + i * ldc + j) * Float.BYTES, step = ldc * Float.BYTES;
+                c00.intoMemorySegment(c, r0, ORDER); c01.intoMemorySegment(c, r0 + VECTOR_BYTES, ORDER);
+                c10.intoMemorySegment(c, r0 + step, ORDER); c11.intoMemorySegment(c, r0 + step + VECTOR_BYTES, ORDER);
+                c20.intoMemorySegment(c, r0 + 2 * step, ORDER); c21.intoMemorySegment(c, r0 + 2 * step + VECTOR_BYTES, ORDER);
+                c30.intoMemorySegment(c, r0 + 3 * step, ORDER); c31.intoMemorySegment(c, r0 + 3 * step + VECTOR_BYTES, ORDER);
+                return;
+            }
             c00.intoArray(tile, 0); c01.intoArray(tile, L);
             c10.intoArray(tile, 2 * L); c11.intoArray(tile, 3 * L);
             c20.intoArray(tile, 4 * L); c21.intoArray(tile, 5 * L);
