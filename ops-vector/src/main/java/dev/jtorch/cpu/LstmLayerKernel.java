@@ -3,7 +3,6 @@ package dev.jtorch.cpu;
 import dev.jtorch.tensor.DType;
 import dev.jtorch.tensor.Tensor;
 
-import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 
@@ -229,22 +228,13 @@ final class LstmLayerKernel implements IntraOpPool.RangeBody {
     /** A thread's row handles and its scratch rows. */
     private static final class Workspace {
         final MatrixRows[] handles = new MatrixRows[7];
-        private MemorySegment scratch = MemorySegment.NULL;
+        private final NativeScratch scratch = new NativeScratch();
 
         Workspace() {
             for (int i = 0; i < handles.length; i++) handles[i] = new MatrixRows();
         }
 
-        private Arena scratchArena;
-
         /** At least {@code bytes} of this thread's scratch, grown when short. */
-        MemorySegment scratch(long bytes) {
-            if (scratch.byteSize() < bytes) {
-                if (scratchArena != null) scratchArena.close();
-                scratchArena = Arena.ofShared();
-                scratch = scratchArena.allocate(bytes, 64);
-            }
-            return scratch;
-        }
+        MemorySegment scratch(long bytes) { return scratch.bytes(bytes); }
     }
 }

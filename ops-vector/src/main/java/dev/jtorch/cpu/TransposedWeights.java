@@ -6,7 +6,6 @@ import dev.jtorch.tensor.Tensor;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorSpecies;
 
-import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 
@@ -35,7 +34,7 @@ final class TransposedWeights {
     private static final int L = S.length();
 
     private final Entry[] entries = new Entry[ENTRIES];
-    private final Buffer unkept = new Buffer();
+    private final NativeScratch unkept = new NativeScratch();
     private long tick;
     private long hits, layouts;
 
@@ -56,7 +55,7 @@ final class TransposedWeights {
         long bytes = (long) rows * cols * dtype.byteSize();
         if (!(cs == 1 && rs == cols) || bytes > MAX_KEPT_BYTES) {
             layouts++;
-            return layOut(src, off, rs, cs, rows, cols, dtype.byteSize(), unkept.atLeast(bytes));
+            return layOut(src, off, rs, cs, rows, cols, dtype.byteSize(), unkept.bytes(bytes));
         }
         return kept(src, off, rows, cols, dtype.byteSize(), true);
     }
@@ -78,18 +77,18 @@ final class TransposedWeights {
         for (Entry e : entries) {
             if (e.address == address && e.rows == rows && e.cols == cols && e.size == size) { slot = e; break; }
         }
-        if (slot != null && MemorySegment.mismatch(slot.source.segment, 0, bytes, src, from, from + bytes) == -1) {
+        if (slot != null && MemorySegment.mismatch(slot.source.current(), 0, bytes, src, from, from + bytes) == -1) {
             slot.used = ++tick;
             if (slot.laidOut) {
                 hits++;
-                return slot.transposed.segment;
+                return slot.transposed.current();
             }
         } else {
             if (slot == null) {
                 slot = entries[0];
                 for (Entry e : entries) if (e.used < slot.used) slot = e;
             }
-            MemorySegment.copy(src, from, slot.source.atLeast(bytes), 0, bytes);
+            MemorySegment.copy(src, from, slot.source.bytes(bytes), 0, bytes);
             slot.address = address;
             slot.rows = rows;
             slot.cols = cols;
@@ -99,9 +98,9 @@ final class TransposedWeights {
             if (!layOutNow) return null;
         }
         layouts++;
-        layOut(src, off, cols, 1, rows, cols, size, slot.transposed.atLeast(bytes));
+        layOut(src, off, cols, 1, rows, cols, size, slot.transposed.bytes(bytes));
         slot.laidOut = true;
-        return slot.transposed.segment;
+        return slot.transposed.current();
     }
 
     /** Calls answered from a kept layout, and layouts made, since this thread started: for tests. */
@@ -124,25 +123,10 @@ final class TransposedWeights {
 
     /** A kept matrix: its address, shape and element size, a copy of its bytes, and (once laid out) its transpose. */
     private static final class Entry {
-        final Buffer source = new Buffer(), transposed = new Buffer();
+        final NativeScratch source = new NativeScratch(), transposed = new NativeScratch();
         long address = -1, used;
         int rows, cols, size;
         boolean laidOut;
-    }
-
-    /** Native memory that grows when short. */
-    private static final class Buffer {
-        private Arena arena;
-        MemorySegment segment = MemorySegment.NULL;
-
-        MemorySegment atLeast(long bytes) {
-            if (segment.byteSize() < bytes) {
-                if (arena != null) arena.close();
-                arena = Arena.ofShared();
-                segment = arena.allocate(bytes, 64);
-            }
-            return segment;
-        }
     }
 
     /**
