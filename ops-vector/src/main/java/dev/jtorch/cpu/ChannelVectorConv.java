@@ -114,8 +114,9 @@ final class ChannelVectorConv {
     /**
      * Pixels p..p+3 against two channel vectors: {@code t[tAt + i*ld + j] = sum_k xp[base[p+i] + taps[k]] * packed[...]}.
      * One loop over all K taps, each tap's input offset read from {@code taps}: a loop of kW (5) taps inside one per
-     * (channel, ki) row, which let the JIT check each row's input bounds once, measured 20% slower on Zen 3 (LeNet
-     * conv2 at 1 thread, best iterations 817-896 against 674-717 us): the short inner loop cost more than the checks.
+     * (channel, ki) row, which let the JIT check each row's input bounds once, measured 5-20% slower on Zen 3 (LeNet
+     * conv2 at 1 thread, best iterations of two A/B pairs: 817-896 against 674-717 us, 812-833 against 753-809 us):
+     * the short inner loop cost more than the checks.
      */
     private static void twoVectorTile(float[] xp, int[] base, int p, int[] taps, int patch,
                                       float[] packed, int wAt, float[] t, int tAt, int ld) {
