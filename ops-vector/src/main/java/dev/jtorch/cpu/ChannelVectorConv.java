@@ -14,7 +14,7 @@ import java.lang.foreign.MemorySegment;
  * with {@code base[p] = oh*sH*wp + ow*sW} and {@code tapOffset[t] = (c*hp + ki*dH)*wp + kj*dW} for
  * {@code t = (c*kH + ki)*kW + kj}. Any stride, padding and dilation.
  * <ul>
- *   <li>forward: a register tile of 4 pixels x 2 vectors of channels (8 pixels x 1 vector when O/g fits one
+ *   <li>forward: a register tile of 6 pixels x 2 vectors of channels (8 pixels x 1 vector when O/g fits one
  *       vector); per tap, the weight vectors load once and each pixel's input broadcasts into them;
  *   <li>weight gradient: the same product transposed, {@code dW^T (K x O) += cols (K x P) @ dy^T (P x O)}: a tile
  *       of 4 taps x the channel vectors, reduced over pixels, dy transposed to pixel-major once per sample.
@@ -25,8 +25,13 @@ import java.lang.foreign.MemorySegment;
 final class ChannelVectorConv {
     private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
     private static final int V = S.length();
-    /** Taps (or pixels) per register tile: with 2 channel vectors, 8 accumulators of 16 registers. */
+    /**
+     * Taps per weight-gradient register tile (with 2 channel vectors, 8 accumulators); the one-vector forward tile
+     * takes twice as many pixels.
+     */
     private static final int TILE = 4;
+    /** Pixels per forward tile against two channel vectors: 12 accumulators. */
+    private static final int TWO_VECTOR_PIXELS = 6;
 
     private static final ThreadLocal<float[]> PADDED = ThreadBuffers.floats();
     private static final ThreadLocal<float[]> PIXEL_MAJOR = ThreadBuffers.floats();
@@ -90,7 +95,7 @@ final class ChannelVectorConv {
     static void forward(MemorySegment x, long xAt, int cg, int h, int w, Window2d win, float[] packed, int pAt, int og,
                         float[] bias, int bi, float[] out) {
         int outH = (int) win.outH(), outW = (int) win.outW(), pixels = outH * outW, patch = cg * win.kernelH() * win.kernelW();
-        int b = blockWidth(og), blocks = Math.ceilDiv(og, b), tile = b == V ? 2 * TILE : TILE;
+        int b = blockWidth(og), blocks = Math.ceilDiv(og, b), tile = b == V ? 2 * TILE : TWO_VECTOR_PIXELS;
         float[] xp = pad(x, xAt, cg, h, w, win);
         int[] base = pixelBases(win, w, tile);
         int[] taps = tapOffsets(cg, h, w, win, 1);
@@ -112,30 +117,42 @@ final class ChannelVectorConv {
     }
 
     /**
-     * Pixels p..p+3 against two channel vectors: {@code t[tAt + i*ld + j] = sum_k xp[base[p+i] + taps[k]] * packed[...]}.
+     * Pixels p..p+5 against two channel vectors: {@code t[tAt + i*ld + j] = sum_k xp[base[p+i] + taps[k]] * packed[...]}.
+     * Six pixels, 12 accumulators: with 256-bit vectors that is 15 of 16 registers with the two weight vectors and
+     * one broadcast, and 12 FMAs per 2 weight loads and 6 input loads where 4 pixels gave 8 per 2 and 4 (LeNet conv2
+     * forward at 1 thread, best iterations of three A/B pairs on Zen 3: 821 / 681 / 656 -> 745 / 563 / 638 us).
      * One loop over all K taps, each tap's input offset read from {@code taps}: a loop of kW (5) taps inside one per
-     * (channel, ki) row, which let the JIT check each row's input bounds once, measured 5-20% slower on Zen 3 (LeNet
-     * conv2 at 1 thread, best iterations of two A/B pairs: 817-896 against 674-717 us, 812-833 against 753-809 us):
-     * the short inner loop cost more than the checks.
+     * (channel, ki) row, which let the JIT check each row's input bounds once, measured 5-20% slower on Zen 3 (best
+     * iterations of two A/B pairs: 817-896 against 674-717 us, 812-833 against 753-809 us): the short inner loop
+     * cost more than the checks.
      */
     private static void twoVectorTile(float[] xp, int[] base, int p, int[] taps, int patch,
                                       float[] packed, int wAt, float[] t, int tAt, int ld) {
-        int b0 = base[p], b1 = base[p + 1], b2 = base[p + 2], b3 = base[p + 3];
+        int b0 = base[p], b1 = base[p + 1], b2 = base[p + 2], b3 = base[p + 3], b4 = base[p + 4], b5 = base[p + 5];
         FloatVector s00 = FloatVector.zero(S), s01 = s00, s10 = s00, s11 = s00, s20 = s00, s21 = s00, s30 = s00, s31 = s00;
+        FloatVector s40 = s00, s41 = s00, s50 = s00, s51 = s00;
         for (int k = 0; k < patch; k++) {
             int off = taps[k], wk = wAt + 2 * V * k;
             FloatVector w0 = FloatVector.fromArray(S, packed, wk), w1 = FloatVector.fromArray(S, packed, wk + V);
-            FloatVector x0 = FloatVector.broadcast(S, xp[b0 + off]), x1 = FloatVector.broadcast(S, xp[b1 + off]);
-            FloatVector x2 = FloatVector.broadcast(S, xp[b2 + off]), x3 = FloatVector.broadcast(S, xp[b3 + off]);
+            FloatVector x0 = FloatVector.broadcast(S, xp[b0 + off]);
             s00 = x0.fma(w0, s00); s01 = x0.fma(w1, s01);
+            FloatVector x1 = FloatVector.broadcast(S, xp[b1 + off]);
             s10 = x1.fma(w0, s10); s11 = x1.fma(w1, s11);
+            FloatVector x2 = FloatVector.broadcast(S, xp[b2 + off]);
             s20 = x2.fma(w0, s20); s21 = x2.fma(w1, s21);
+            FloatVector x3 = FloatVector.broadcast(S, xp[b3 + off]);
             s30 = x3.fma(w0, s30); s31 = x3.fma(w1, s31);
+            FloatVector x4 = FloatVector.broadcast(S, xp[b4 + off]);
+            s40 = x4.fma(w0, s40); s41 = x4.fma(w1, s41);
+            FloatVector x5 = FloatVector.broadcast(S, xp[b5 + off]);
+            s50 = x5.fma(w0, s50); s51 = x5.fma(w1, s51);
         }
         s00.intoArray(t, tAt); s01.intoArray(t, tAt + V);
         s10.intoArray(t, tAt + ld); s11.intoArray(t, tAt + ld + V);
         s20.intoArray(t, tAt + 2 * ld); s21.intoArray(t, tAt + 2 * ld + V);
         s30.intoArray(t, tAt + 3 * ld); s31.intoArray(t, tAt + 3 * ld + V);
+        s40.intoArray(t, tAt + 4 * ld); s41.intoArray(t, tAt + 4 * ld + V);
+        s50.intoArray(t, tAt + 5 * ld); s51.intoArray(t, tAt + 5 * ld + V);
     }
 
     /** Pixels p..p+7 against one channel vector, taps walked as in {@link #twoVectorTile}. */
