@@ -30,9 +30,6 @@ final class TransposedWeights {
     /** Weights larger than this (a 256-wide LSTM's W_hh in float32) are not kept. */
     static final long MAX_KEPT_BYTES = 1L << 20;
 
-    private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
-    private static final int L = S.length();
-
     private final Entry[] entries = new Entry[ENTRIES];
     private final NativeScratch unkept = new NativeScratch();
     private long tick;
@@ -135,6 +132,8 @@ final class TransposedWeights {
      * products' vector loads slow down several times once they see heap segments as well.
      */
     private static final class Gather {
+        private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
+        private static final int L = S.length();
         private static final ThreadLocal<Gather> PER_THREAD = ThreadLocal.withInitial(Gather::new);
 
         static Gather forThread() { return PER_THREAD.get(); }
