@@ -67,6 +67,7 @@ class ConvolutionKernelsTest {
         cs.add(new Case(4, 8, 20, 5, 5, 3, 3, 1, 1, 1, 1));
         cs.add(new Case(2, 8, 18, 9, 40, 3, 3, 1, 2, 2, 1));     // grid columns with dilation
         cs.add(new Case(2, 8, 17, 1, 1023, 1, 3, 1, 1, 1, 1));   // long rows: 64 column panels
+        cs.add(new Case(2, 9, 18, 7, 7, 3, 3, 1, 1, 1, 1));      // 9 input channels: a partial panel of the flipped weight
         // forward and input gradient by Winograd's F(2x2, 3x3) (WinogradConv): rows of whole vectors of tiles and a
         // last vector moved back, padding 0 (odd outputs: half tiles; dy padded by 2) and 2, groups, 1x1 planes,
         // and samples in two chunks
