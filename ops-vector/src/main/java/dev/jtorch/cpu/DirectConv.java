@@ -2,6 +2,7 @@ package dev.jtorch.cpu;
 
 import dev.jtorch.tensor.Window2d;
 import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorSpecies;
 
 import java.lang.foreign.MemorySegment;
@@ -12,13 +13,12 @@ import java.lang.foreign.MemorySegment;
  * {@code w[o, c, ki, kj] * x[c, oh + ki*dH, ow + kj*dW : +V]}, a contiguous slice of a zero-padded copy of the
  * input. Four output channels share each slice load. Where im2col would write kH*kW copies of the input
  * (25 in LeNet) in runs of 10 to 28 floats, this reads the input in place, which at these sizes costs more than
- * the multiply-adds. The padded input rows and the output rows are whole vectors wide, so no load or store is masked.
+ * the multiply-adds. The padded rows are wide enough for whole vectors; the last vector of a row is stored masked.
  */
 final class DirectConv {
     private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
     private static final int V = S.length();
     private static final ThreadLocal<float[]> PADDED = ThreadBuffers.floats();
-    private static final ThreadLocal<float[]> WIDE_ROWS = ThreadBuffers.floats();
 
     private DirectConv() {}
 
@@ -38,29 +38,22 @@ final class DirectConv {
         int hp = outH + (kH - 1) * dH, wp = Math.ceilDiv(outW, V) * V + (kW - 1) * dW;
         float[] xp = padded(x, xAt, cg, h, w, pH, pW, hp, wp);
         int taps = cg * kH * kW;
-        // rows of whole vectors, so that every store is a full one: a masked store (the last vector of a row) costs
-        // tens of cycles on AMD's Zen, and with LeNet's 25 taps per vector that was half of the tile's samples
-        int ld = Math.ceilDiv(outW, V) * V;
-        float[] dst = ld == outW ? out : ThreadBuffers.atLeast(WIDE_ROWS, (long) og * outH * ld);
         int o = 0;
-        for (; o + 4 <= og; o += 4) fourChannels(o, xp, cg, hp, wp, kH, kW, dH, dW, k, kOff + o * taps, taps, bias, zi, outH, ld, dst);
-        for (; o + 2 <= og; o += 2) twoChannels(o, xp, cg, hp, wp, kH, kW, dH, dW, k, kOff + o * taps, taps, bias, zi, outH, ld, dst);
-        for (; o < og; o++) oneChannel(o, xp, cg, hp, wp, kH, kW, dH, dW, k, kOff + o * taps, bias, zi, outH, ld, dst);
-        if (dst != out) {
-            for (int row = 0; row < og * outH; row++) System.arraycopy(dst, row * ld, out, row * outW, outW);
-        }
+        for (; o + 4 <= og; o += 4) fourChannels(o, xp, cg, hp, wp, kH, kW, dH, dW, k, kOff + o * taps, taps, bias, zi, outH, outW, out);
+        for (; o + 2 <= og; o += 2) twoChannels(o, xp, cg, hp, wp, kH, kW, dH, dW, k, kOff + o * taps, taps, bias, zi, outH, outW, out);
+        for (; o < og; o++) oneChannel(o, xp, cg, hp, wp, kH, kW, dH, dW, k, kOff + o * taps, bias, zi, outH, outW, out);
     }
 
     private static void fourChannels(int o, float[] xp, int cg, int hp, int wp, int kH, int kW, int dH, int dW,
-                                     float[] k, int k0, int taps, float[] bias, int zi, int outH, int ld, float[] out) {
+                                     float[] k, int k0, int taps, float[] bias, int zi, int outH, int outW, float[] out) {
         int k1 = k0 + taps, k2 = k1 + taps, k3 = k2 + taps;
         float z0 = bias == null ? 0 : bias[zi + o], z1 = bias == null ? 0 : bias[zi + o + 1];
         float z2 = bias == null ? 0 : bias[zi + o + 2], z3 = bias == null ? 0 : bias[zi + o + 3];
-        int plane = outH * ld;
+        int plane = outH * outW;
         int oh = 0;
         // two output rows at once: each weight broadcast feeds eight multiply-adds
         for (; oh + 2 <= outH; oh += 2) {
-            for (int ow = 0; ow < ld; ow += V) {
+            for (int ow = 0; ow < outW; ow += V) {
                 FloatVector s0 = FloatVector.broadcast(S, z0), s1 = FloatVector.broadcast(S, z1);
                 FloatVector s2 = FloatVector.broadcast(S, z2), s3 = FloatVector.broadcast(S, z3);
                 FloatVector r0 = s0, r1 = s1, r2 = s2, r3 = s3;
@@ -79,16 +72,17 @@ final class DirectConv {
                         }
                     }
                 }
-                int at = o * plane + oh * ld + ow;
+                int at = o * plane + oh * outW + ow;
                 // stores written out here, not in a helper: a vector passed to a call that is not inlined is boxed
-                s0.intoArray(out, at); s1.intoArray(out, at + plane);
-                s2.intoArray(out, at + 2 * plane); s3.intoArray(out, at + 3 * plane);
-                r0.intoArray(out, at + ld); r1.intoArray(out, at + plane + ld);
-                r2.intoArray(out, at + 2 * plane + ld); r3.intoArray(out, at + 3 * plane + ld);
+                VectorMask<Float> m = S.indexInRange(ow, outW);
+                s0.intoArray(out, at, m); s1.intoArray(out, at + plane, m);
+                s2.intoArray(out, at + 2 * plane, m); s3.intoArray(out, at + 3 * plane, m);
+                r0.intoArray(out, at + outW, m); r1.intoArray(out, at + plane + outW, m);
+                r2.intoArray(out, at + 2 * plane + outW, m); r3.intoArray(out, at + 3 * plane + outW, m);
             }
         }
         for (; oh < outH; oh++) {
-            for (int ow = 0; ow < ld; ow += V) {
+            for (int ow = 0; ow < outW; ow += V) {
                 FloatVector s0 = FloatVector.broadcast(S, z0), s1 = FloatVector.broadcast(S, z1);
                 FloatVector s2 = FloatVector.broadcast(S, z2), s3 = FloatVector.broadcast(S, z3);
                 int t = 0;
@@ -104,9 +98,10 @@ final class DirectConv {
                         }
                     }
                 }
-                int at = o * plane + oh * ld + ow;
-                s0.intoArray(out, at); s1.intoArray(out, at + plane);
-                s2.intoArray(out, at + 2 * plane); s3.intoArray(out, at + 3 * plane);
+                int at = o * plane + oh * outW + ow;
+                VectorMask<Float> m = S.indexInRange(ow, outW);
+                s0.intoArray(out, at, m); s1.intoArray(out, at + plane, m);
+                s2.intoArray(out, at + 2 * plane, m); s3.intoArray(out, at + 3 * plane, m);
             }
         }
     }
@@ -116,14 +111,14 @@ final class DirectConv {
      * multiply-add latency at every tap (LeNet conv1's 6 channels leave two after {@link #fourChannels}).
      */
     private static void twoChannels(int o, float[] xp, int cg, int hp, int wp, int kH, int kW, int dH, int dW,
-                                    float[] k, int k0, int taps, float[] bias, int zi, int outH, int ld, float[] out) {
+                                    float[] k, int k0, int taps, float[] bias, int zi, int outH, int outW, float[] out) {
         int k1 = k0 + taps;
         float z0 = bias == null ? 0 : bias[zi + o], z1 = bias == null ? 0 : bias[zi + o + 1];
-        int plane = outH * ld;
+        int plane = outH * outW;
         for (int oh = 0; oh < outH; oh += 2) {
             // an odd last row: the second row's sums repeat its loads and are not stored
             boolean pair = oh + 1 < outH;
-            for (int ow = 0; ow < ld; ow += V) {
+            for (int ow = 0; ow < outW; ow += V) {
                 FloatVector s0 = FloatVector.broadcast(S, z0), s1 = FloatVector.broadcast(S, z1), r0 = s0, r1 = s1;
                 int t = 0;
                 for (int c = 0; c < cg; c++) {
@@ -137,21 +132,22 @@ final class DirectConv {
                         }
                     }
                 }
-                int at = o * plane + oh * ld + ow;
-                s0.intoArray(out, at); s1.intoArray(out, at + plane);
+                int at = o * plane + oh * outW + ow;
+                VectorMask<Float> m = S.indexInRange(ow, outW);
+                s0.intoArray(out, at, m); s1.intoArray(out, at + plane, m);
                 if (pair) {
-                    r0.intoArray(out, at + ld); r1.intoArray(out, at + plane + ld);
+                    r0.intoArray(out, at + outW, m); r1.intoArray(out, at + plane + outW, m);
                 }
             }
         }
     }
 
     private static void oneChannel(int o, float[] xp, int cg, int hp, int wp, int kH, int kW, int dH, int dW,
-                                   float[] k, int k0, float[] bias, int zi, int outH, int ld, float[] out) {
+                                   float[] k, int k0, float[] bias, int zi, int outH, int outW, float[] out) {
         float z = bias == null ? 0 : bias[zi + o];
-        int plane = outH * ld;
+        int plane = outH * outW;
         for (int oh = 0; oh < outH; oh++) {
-            for (int ow = 0; ow < ld; ow += V) {
+            for (int ow = 0; ow < outW; ow += V) {
                 FloatVector s = FloatVector.broadcast(S, z);
                 int t = 0;
                 for (int c = 0; c < cg; c++) {
@@ -160,8 +156,9 @@ final class DirectConv {
                         for (int kj = 0; kj < kW; kj++, t++) s = FloatVector.broadcast(S, k[k0 + t]).fma(FloatVector.fromArray(S, xp, row + kj * dW), s);
                     }
                 }
-                int at = o * plane + oh * ld + ow;
-                s.intoArray(out, at);
+                int at = o * plane + oh * outW + ow;
+                if (ow + V <= outW) s.intoArray(out, at);
+                else s.intoArray(out, at, S.indexInRange(ow, outW));
             }
         }
     }
