@@ -25,11 +25,10 @@ import java.lang.foreign.MemorySegment;
 final class ChannelVectorConv {
     private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
     private static final int V = S.length();
-    /**
-     * Taps per weight-gradient register tile (with 2 channel vectors, 8 accumulators); the one-vector forward tile
-     * takes twice as many pixels.
-     */
+    /** Taps per weight-gradient register tile (with 2 channel vectors, 8 accumulators). */
     private static final int TILE = 4;
+    /** Pixels per forward tile against one channel vector: 8 accumulators. */
+    private static final int ONE_VECTOR_PIXELS = 8;
     /** Pixels per forward tile against two channel vectors: 12 accumulators. */
     private static final int TWO_VECTOR_PIXELS = 6;
 
@@ -95,7 +94,7 @@ final class ChannelVectorConv {
     static void forward(MemorySegment x, long xAt, int cg, int h, int w, Window2d win, float[] packed, int pAt, int og,
                         float[] bias, int bi, float[] out) {
         int outH = (int) win.outH(), outW = (int) win.outW(), pixels = outH * outW, patch = cg * win.kernelH() * win.kernelW();
-        int b = blockWidth(og), blocks = Math.ceilDiv(og, b), tile = b == V ? 2 * TILE : TWO_VECTOR_PIXELS;
+        int b = blockWidth(og), blocks = Math.ceilDiv(og, b), tile = b == V ? ONE_VECTOR_PIXELS : TWO_VECTOR_PIXELS;
         float[] xp = pad(x, xAt, cg, h, w, win);
         int[] base = pixelBases(win, w, tile);
         int[] taps = tapOffsets(cg, h, w, win, 1);

@@ -107,18 +107,20 @@ final class DirectConv {
     }
 
     /**
-     * Two channels by four rows, then by two: LeNet conv1's 6 channels leave two after {@link #fourChannels}, and two
-     * rows give only four independent sums per tap, so with its 25 taps each tile waited out the multiply-add latency
-     * (two channels, a third of the work, took 38% of the forward's samples against the four channels' 49%); four
-     * rows give eight, as many as two FMA pipes with four cycles of latency keep busy.
+     * Two channels by four rows: LeNet conv1's 6 channels leave two after {@link #fourChannels}, and two rows gave
+     * only four independent sums per tap, so with its 25 taps each tile waited out the multiply-add latency (two
+     * channels, a third of the work, took 38% of the forward's samples against the four channels' 49%); four rows
+     * give eight, as many as two FMA pipes with four cycles of latency keep busy. In a last block of fewer rows, the
+     * rows past the output repeat the last row's loads and are not stored.
      */
     private static void twoChannels(int o, float[] xp, int cg, int hp, int wp, int kH, int kW, int dH, int dW,
                                     float[] k, int k0, int taps, float[] bias, int zi, int outH, int outW, float[] out) {
         int k1 = k0 + taps;
         float z0 = bias == null ? 0 : bias[zi + o], z1 = bias == null ? 0 : bias[zi + o + 1];
         int plane = outH * outW;
-        int oh = 0;
-        for (; oh + 4 <= outH; oh += 4) {
+        for (int oh = 0; oh < outH; oh += 4) {
+            int rows = Math.min(4, outH - oh);
+            int d1 = rows > 1 ? wp : 0, d2 = rows > 2 ? 2 * wp : d1, d3 = rows > 3 ? 3 * wp : d2;
             for (int ow = 0; ow < outW; ow += V) {
                 FloatVector s0 = FloatVector.broadcast(S, z0), s1 = s0, s2 = s0, s3 = s0;
                 FloatVector r0 = FloatVector.broadcast(S, z1), r1 = r0, r2 = r0, r3 = r0;
@@ -128,8 +130,8 @@ final class DirectConv {
                         int row = (c * hp + oh + ki * dH) * wp + ow;
                         for (int kj = 0; kj < kW; kj++, t++) {
                             int at = row + kj * dW;
-                            FloatVector x0 = FloatVector.fromArray(S, xp, at), x1 = FloatVector.fromArray(S, xp, at + wp);
-                            FloatVector x2 = FloatVector.fromArray(S, xp, at + 2 * wp), x3 = FloatVector.fromArray(S, xp, at + 3 * wp);
+                            FloatVector x0 = FloatVector.fromArray(S, xp, at), x1 = FloatVector.fromArray(S, xp, at + d1);
+                            FloatVector x2 = FloatVector.fromArray(S, xp, at + d2), x3 = FloatVector.fromArray(S, xp, at + d3);
                             FloatVector w0 = FloatVector.broadcast(S, k[k0 + t]), w1 = FloatVector.broadcast(S, k[k1 + t]);
                             s0 = w0.fma(x0, s0); r0 = w1.fma(x0, r0);
                             s1 = w0.fma(x1, s1); r1 = w1.fma(x1, r1);
@@ -140,35 +142,10 @@ final class DirectConv {
                 }
                 int at = o * plane + oh * outW + ow;
                 VectorMask<Float> m = S.indexInRange(ow, outW);
-                s0.intoArray(out, at, m); s1.intoArray(out, at + outW, m);
-                s2.intoArray(out, at + 2 * outW, m); s3.intoArray(out, at + 3 * outW, m);
-                r0.intoArray(out, at + plane, m); r1.intoArray(out, at + plane + outW, m);
-                r2.intoArray(out, at + plane + 2 * outW, m); r3.intoArray(out, at + plane + 3 * outW, m);
-            }
-        }
-        for (; oh < outH; oh += 2) {
-            // an odd last row: the second row's sums repeat its loads and are not stored
-            boolean pair = oh + 1 < outH;
-            for (int ow = 0; ow < outW; ow += V) {
-                FloatVector s0 = FloatVector.broadcast(S, z0), s1 = FloatVector.broadcast(S, z1), r0 = s0, r1 = s1;
-                int t = 0;
-                for (int c = 0; c < cg; c++) {
-                    for (int ki = 0; ki < kH; ki++) {
-                        int row = (c * hp + oh + ki * dH) * wp + ow, next = pair ? row + wp : row;
-                        for (int kj = 0; kj < kW; kj++, t++) {
-                            FloatVector xv = FloatVector.fromArray(S, xp, row + kj * dW), xn = FloatVector.fromArray(S, xp, next + kj * dW);
-                            FloatVector w0 = FloatVector.broadcast(S, k[k0 + t]), w1 = FloatVector.broadcast(S, k[k1 + t]);
-                            s0 = w0.fma(xv, s0); r0 = w0.fma(xn, r0);
-                            s1 = w1.fma(xv, s1); r1 = w1.fma(xn, r1);
-                        }
-                    }
-                }
-                int at = o * plane + oh * outW + ow;
-                VectorMask<Float> m = S.indexInRange(ow, outW);
-                s0.intoArray(out, at, m); s1.intoArray(out, at + plane, m);
-                if (pair) {
-                    r0.intoArray(out, at + outW, m); r1.intoArray(out, at + plane + outW, m);
-                }
+                s0.intoArray(out, at, m); r0.intoArray(out, at + plane, m);
+                if (rows > 1) { s1.intoArray(out, at + outW, m); r1.intoArray(out, at + plane + outW, m); }
+                if (rows > 2) { s2.intoArray(out, at + 2 * outW, m); r2.intoArray(out, at + plane + 2 * outW, m); }
+                if (rows > 3) { s3.intoArray(out, at + 3 * outW, m); r3.intoArray(out, at + plane + 3 * outW, m); }
             }
         }
     }

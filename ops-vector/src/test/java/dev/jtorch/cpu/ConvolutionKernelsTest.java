@@ -30,9 +30,11 @@ class ConvolutionKernelsTest {
     static List<Case> cases() {
         List<Case> cs = new ArrayList<>();
         cs.add(new Case(7, 1, 6, 17, 17, 5, 5, 1, 0, 1, 1));      // LeNet-like, few output channels
-        // DirectConv's two-channel tile: four rows at a time with dilation, then a last pair of rows
+        // DirectConv's two-channel tile: four rows at a time with dilation, then a last block of two and of three
+        // rows (and the LeNet-like case above: of one)
         cs.add(new Case(2, 3, 6, 10, 10, 3, 3, 1, 1, 2, 1));
         cs.add(new Case(1, 2, 2, 16, 20, 3, 3, 1, 0, 1, 1));
+        cs.add(new Case(1, 2, 2, 13, 20, 3, 3, 1, 0, 1, 1));
         cs.add(new Case(1, 3, 7, 7, 7, 3, 3, 1, 1, 1, 1));
         cs.add(new Case(7, 6, 17, 7, 7, 3, 3, 2, 1, 1, 1));      // more than 16 output channels: Sgemm
         cs.add(new Case(3, 4, 6, 7, 9, 3, 2, 2, 2, 2, 2));       // groups, dilation, uneven kernel
