@@ -25,6 +25,8 @@ import static dev.jtorch.cpu.ElementAccess.segment;
  *       the micro-kernel's B panels read straight from a zero-padded copy of the input, no column matrix; the input
  *       gradient is the same product over dy padded by {@code dilation*(k-1) - padding} with the weight flipped and
  *       transposed, so it needs no col2im either;
+ *   <li><b>samples in the lanes</b> for the stride-1 input gradient with few output channels (LeNet conv2) and a
+ *       whole vector of samples: {@link SampleVectorConv}, each lane the definition's gather, no col2im;
  *   <li>otherwise <b>im2col of one sample</b> into a per-thread buffer, then the GEMM, whose epilogue adds the bias
  *       while each tile is in cache. Samples are split over threads while one sample's GEMM is too small to split well;
  *       narrow outputs (ResNet's 7x7) put a chunk of samples side by side in one GEMM instead
@@ -392,6 +394,10 @@ final class ConvolutionKernels {
         if (winograd(s) && backwardInputWinograd(s, dy, dyOff, k, kOff, dx, dxOff)) return;
         if (implicitInputGradient(s)) {
             backwardInputImplicit(s, dy, dyOff, toArray(k, kOff, weight.numel(), WEIGHTS), dx, dxOff);
+            return;
+        }
+        if (SampleVectorConv.suitsInputGradient(s)
+                && SampleVectorConv.inputGradient(s, dy, dyOff, toArray(k, kOff, weight.numel(), WEIGHTS), dx, dxOff)) {
             return;
         }
         int chunk = pixels == 1 || ConvGemm.suits(patch, og) ? 1 : samplesSideBySide(s);

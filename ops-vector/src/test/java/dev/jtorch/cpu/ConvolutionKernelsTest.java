@@ -27,6 +27,9 @@ class ConvolutionKernelsTest {
         }
     }
 
+    /** The float species' lanes: samples per vector of {@link SampleVectorConv}. */
+    private static final int LANES = jdk.incubator.vector.FloatVector.SPECIES_PREFERRED.length();
+
     static List<Case> cases() {
         List<Case> cs = new ArrayList<>();
         cs.add(new Case(7, 1, 6, 17, 17, 5, 5, 1, 0, 1, 1));      // LeNet-like, few output channels
@@ -80,6 +83,12 @@ class ConvolutionKernelsTest {
         cs.add(new Case(2, 18, 16, 11, 35, 3, 3, 1, 0, 1, 1));
         cs.add(new Case(2, 16, 17, 8, 31, 3, 3, 1, 2, 1, 1));
         cs.add(new Case(4, 32, 34, 9, 17, 3, 3, 1, 1, 1, 2));
+        // input gradient with the samples in the lanes (SampleVectorConv): LeNet conv2 with a partial last vector of
+        // samples; padding and dilation with an odd channel count; groups with an uneven kernel; one input channel
+        cs.add(new Case(LANES + 3, 6, 16, 14, 14, 5, 5, 1, 0, 1, 1));
+        cs.add(new Case(LANES, 3, 7, 9, 11, 3, 3, 1, 2, 2, 1));
+        cs.add(new Case(LANES + 1, 4, 6, 7, 9, 3, 2, 1, 1, 1, 2));
+        cs.add(new Case(LANES, 1, 6, 12, 13, 5, 5, 1, 0, 1, 1));
         cs.add(new Case(600, 16, 16, 1, 1, 3, 3, 1, 1, 1, 1));
         cs.add(new Case(5, 16, 16, 128, 128, 3, 3, 1, 1, 1, 1));
         return cs;
@@ -266,6 +275,38 @@ class ConvolutionKernelsTest {
 
     private static ConvolutionKernels.Shape shape(Case k) {
         return ConvolutionKernels.Shape.of(empty(DType.FLOAT32, k.n, k.c, k.h, k.w), empty(DType.FLOAT32, k.o, k.c / k.g, k.kh, k.kw), k.window(), k.g);
+    }
+
+    @Test
+    void sampleVectorInputGradientIsTheFormTheCasesExercise() {
+        // the cases above test SampleVectorConv only while the selection routes them there
+        assertTrue(SampleVectorConv.suitsInputGradient(shape(new Case(LANES + 3, 6, 16, 14, 14, 5, 5, 1, 0, 1, 1))));
+        assertTrue(SampleVectorConv.suitsInputGradient(shape(new Case(LANES, 3, 7, 9, 11, 3, 3, 1, 2, 2, 1))));
+        assertTrue(SampleVectorConv.suitsInputGradient(shape(new Case(LANES + 1, 4, 6, 7, 9, 3, 2, 1, 1, 1, 2))));
+        assertTrue(SampleVectorConv.suitsInputGradient(shape(new Case(LANES, 1, 6, 12, 13, 5, 5, 1, 0, 1, 1))));
+        // fewer samples than lanes, a stride, more than 16 output channels per group keep the other forms
+        assertTrue(!SampleVectorConv.suitsInputGradient(shape(new Case(LANES - 1, 6, 16, 14, 14, 5, 5, 1, 0, 1, 1))));
+        assertTrue(!SampleVectorConv.suitsInputGradient(shape(new Case(LANES, 6, 16, 14, 14, 5, 5, 2, 0, 1, 1))));
+        assertTrue(!SampleVectorConv.suitsInputGradient(shape(new Case(LANES, 6, 17, 14, 14, 5, 5, 1, 0, 1, 1))));
+    }
+
+    @Test
+    void sampleVectorInputGradientLeavesAnInfiniteWeightToTheDefinitionsTerms() {
+        // the gather reads zeros past dy's 5 columns, and 0 * inf would put NaN where the definition has no term:
+        // the tile of dx columns 4-7 runs kj = 0 for column 4, whose lanes for columns 5-7 read past dy's columns, so
+        // an infinite W[0, 0, 2, 0] must reach columns 0-4 of channel 0 and no other
+        Case k = new Case(LANES, 2, 3, 9, 9, 5, 5, 1, 0, 1, 1);
+        Window2d win = k.window();
+        assertTrue(SampleVectorConv.suitsInputGradient(shape(k)));
+        double[] w = uniform(k.o * k.c * 25, 21, -1, 1);
+        w[2 * 5] = Double.POSITIVE_INFINITY;
+        double[] dy = uniform(k.n * k.o * 25, 22, 0.5, 1);
+        Tensor dx = empty(DType.FLOAT32, k.n, k.c, k.h, k.w);
+        CPU.conv2dBackwardInput(tensor(DType.FLOAT32, new long[] {k.n, k.o, 5, 5}, dy), tensor(DType.FLOAT32, new long[] {k.o, k.c, 5, 5}, w), win, 1, dx);
+        double[] want = backwardRef(k, new double[k.n * k.c * 81], w, dy)[0], got = values(dx);
+        for (int i = 0; i < got.length; i++) {
+            assertTrue(Double.isFinite(want[i]) ? Math.abs(got[i] - want[i]) < 1e-3 : got[i] == want[i], "dx[" + i + "]: " + got[i] + " against " + want[i]);
+        }
     }
 
     @Test
