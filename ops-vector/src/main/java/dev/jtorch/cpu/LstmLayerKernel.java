@@ -13,7 +13,9 @@ import java.lang.foreign.ValueLayout;
  * ({@link Sgemm}/{@link Dgemm}) and the fused cell rows of {@link RecurrentKernels}, with no hand-off between
  * steps. Step by step, each step's 64-row product is too small to split, so it ran on one thread.
  *
- * <p>The forward product reads W_hh^T ({@link TransposedWeights}: laid out row-major, and kept between calls
+ * <p>With {@link #PANEL_MIN_ROWS} or more float32 rows per thread, each step's product runs on Sgemm's micro-kernel
+ * against W_hh^T (forward) or W_hh (backward) packed into panels once per call. Otherwise the forward product reads
+ * W_hh^T ({@link TransposedWeights}: laid out row-major, and kept between calls
  * while the weight's bytes stay the same), so each step streams unit-stride rows of it and broadcasts h: at batch 1
  * that is a few hundred FMAs per row of W^T with no horizontal sums, where dotting h with W_hh's rows in place ends
  * every one of the 4H outputs in a lane reduction. The backward runs the steps in
@@ -29,11 +31,20 @@ final class LstmLayerKernel implements IntraOpPool.RangeBody {
     static final long PARALLEL_MIN_WORK = 1L << 21;
     /** Rows per thread at least, so each step's product keeps whole register tiles. */
     static final int MIN_ROWS_PER_THREAD = 8;
+    /**
+     * Rows per thread from which a float32 step's product runs on Sgemm's micro-kernel against W_hh packed into
+     * panels once per call ({@link PanelProduct}): every step multiplies by the same W_hh, and read in place from
+     * a native segment (the unpacked product's form) it ran at about half the kernel's rate. Below, batch-1
+     * inference's GEMV keeps its form.
+     */
+    static final int PANEL_MIN_ROWS = 8;
 
     private static final ThreadLocal<LstmLayerKernel> CALLS = ThreadLocal.withInitial(LstmLayerKernel::new);
     private static final ThreadLocal<Workspace> WORKSPACES = ThreadLocal.withInitial(Workspace::new);
     /** Each calling thread's kept W_hh^T layouts. */
     private static final ThreadLocal<TransposedWeights> W_HH_T = ThreadLocal.withInitial(TransposedWeights::new);
+    /** Each calling thread's panels of the call's step weight (W_hh^T forward, W_hh backward). */
+    private static final ThreadLocal<float[]> STEP_PANELS = ThreadBuffers.floats();
 
     private LstmLayerKernel() {}
 
@@ -56,6 +67,8 @@ final class LstmLayerKernel implements IntraOpPool.RangeBody {
     private long gatesOff, hiddenGatesOff, statesOff, weightOff, weightRowStride, weightColStride;
     private long h0Off, h0RowStride, h0ColStride, c0Off, c0RowStride, c0ColStride;
     private long gradOutOff, gradGatesOff, gradH0Off, gradC0Off;
+    /** B of every step's product in the micro-kernel's panels, or null where the steps call {@link #gemm}. */
+    private PanelProduct.Panels stepWeight;
 
     static void forward(Tensor inputGates, Tensor weightHh, Tensor h0, Tensor c0, boolean reverse, Tensor out, Tensor hiddenGates) {
         LstmLayerKernel k = CALLS.get();
@@ -64,7 +77,9 @@ final class LstmLayerKernel implements IntraOpPool.RangeBody {
         k.h0Off = h0.storageOffset();
         k.h0RowStride = h0.stride(0);
         k.h0ColStride = h0.stride(1);
-        k.weightT = W_HH_T.get().of(weightHh);
+        k.stepWeight = k.panelSteps() ? k.packStepWeight() : null;
+        // W_hh^T laid out row-major only for the steps that call gemm (a trained W_hh changes every call)
+        k.weightT = k.stepWeight == null ? W_HH_T.get().of(weightHh) : null;
         k.launch();
     }
 
@@ -80,6 +95,7 @@ final class LstmLayerKernel implements IntraOpPool.RangeBody {
         k.gradH0Off = gradH0.storageOffset();
         k.gradC0 = ElementAccess.segment(gradC0);
         k.gradC0Off = gradC0.storageOffset();
+        k.stepWeight = k.panelSteps() ? k.packStepWeight() : null;
         k.launch();
     }
 
@@ -120,7 +136,39 @@ final class LstmLayerKernel implements IntraOpPool.RangeBody {
             else IntraOpPool.parallelFor(batch, Math.ceilDiv(batch, threads), this);
         } finally {   // do not keep the operands alive
             gates = hiddenGates = states = weight = weightT = h0 = c0 = gradOut = gradGates = gradH0 = gradC0 = null;
+            stepWeight = null;
         }
+    }
+
+    /** Whether the steps' products run against {@link #packStepWeight}: float32, and enough rows per thread. */
+    private boolean panelSteps() { return dtype == DType.FLOAT32 && batch / threads() >= PANEL_MIN_ROWS; }
+
+    /**
+     * The B of every step's product in nr-wide panels over all of k: W_hh^T (k = H, n = 4H) forward, W_hh
+     * (k = 4H, n = H) backward; element (p, j) of B is W_hh[j, p] or W_hh[p, j].
+     */
+    private PanelProduct.Panels packStepWeight() {
+        int nr = PanelProduct.kernel().nr, k = backward ? 4 * hidden : hidden, n = backward ? hidden : 4 * hidden;
+        long stepStride = backward ? weightRowStride : weightColStride, lineStride = backward ? weightColStride : weightRowStride;
+        int panels = Math.ceilDiv(n, nr);
+        float[] v = ThreadBuffers.atLeast(STEP_PANELS, (long) panels * k * nr);
+        for (int q = 0; q < panels; q++) {
+            for (int p = 0; p < k; p++) {
+                int at = (q * k + p) * nr;
+                for (int r = 0; r < nr; r++) {
+                    int j = q * nr + r;
+                    v[at + r] = j < n ? weight.getAtIndex(ValueLayout.JAVA_FLOAT, weightOff + p * stepStride + j * lineStride) : 0f;
+                }
+            }
+        }
+        return new PanelProduct.Panels(v, 0, k);
+    }
+
+    /** C (m x n, row-major, ldc) = [C +] A @ {@link #stepWeight}, A's m rows of k contiguous elements one after the other. */
+    private void stepProduct(int m, int n, int k, MemorySegment a, long aAt, MemorySegment c, long cAt, long ldc, boolean accumulate) {
+        SgemmMicroKernel kern = PanelProduct.kernel();
+        PanelProduct.multiply(new PanelProduct.SegmentRows(a, aAt, 0, k, m), stepWeight, m, n, k,
+                0, Math.ceilDiv(m, kern.mr), 0, Math.ceilDiv(n, kern.nr), accumulate, c, cAt, ldc);
     }
 
     @Override public void run(long b0, long b1) {
@@ -150,8 +198,15 @@ final class LstmLayerKernel implements IntraOpPool.RangeBody {
             long hAt = s == 0 ? h0Off + b0 * h0RowStride : stateAt(0, prev) + (long) b0 * hidden;
             long hRowStride = s == 0 ? h0RowStride : hidden, hColStride = s == 0 ? h0ColStride : 1;
             long hgAt = hiddenGatesAt(t);
-            gemm(rows, gateWidth, hidden, hSeg, hAt, hRowStride, hColStride, weightT, 0, gateWidth, 1,
-                    0, hiddenGates, hgAt + (long) b0 * gateWidth, gateWidth);
+            if (stepWeight != null && hColStride == 1 && hRowStride == hidden) {
+                stepProduct(rows, gateWidth, hidden, hSeg, hAt, hiddenGates, hgAt + (long) b0 * gateWidth, gateWidth, false);
+            } else if (stepWeight != null) {   // a strided h0: W_hh^T through W_hh's strides
+                gemm(rows, gateWidth, hidden, hSeg, hAt, hRowStride, hColStride, weight, weightOff, weightColStride, weightRowStride,
+                        0, hiddenGates, hgAt + (long) b0 * gateWidth, gateWidth);
+            } else {
+                gemm(rows, gateWidth, hidden, hSeg, hAt, hRowStride, hColStride, weightT, 0, gateWidth, 1,
+                        0, hiddenGates, hgAt + (long) b0 * gateWidth, gateWidth);
+            }
             ig.point(gates, dtype, gatesAt(t), gateWidth, 1);
             hg.point(hiddenGates, dtype, hgAt, gateWidth, 1);
             if (s == 0) c.point(c0, dtype, c0Off, c0RowStride, c0ColStride);
@@ -175,7 +230,9 @@ final class LstmLayerKernel implements IntraOpPool.RangeBody {
         for (int s = steps - 1; s >= 0; s--) {
             int t = step(s), prev = step(s - 1), next = step(s + 1);
             copyRows(gradOut, gradStateAt(0, t) + rowShift, scratch, gradH, block);
-            if (s < steps - 1) {   // dh += dgates[next] @ W_hh
+            if (s < steps - 1 && stepWeight != null) {   // dh += dgates[next] @ W_hh
+                stepProduct(rows, hidden, gateWidth, gradGates, gradGatesAt(next) + (long) b0 * gateWidth, scratch, gradH, hidden, true);
+            } else if (s < steps - 1) {
                 gemm(rows, hidden, gateWidth, gradGates, gradGatesAt(next) + (long) b0 * gateWidth, gateWidth, 1,
                         weight, weightOff, weightRowStride, weightColStride, 1, scratch, gradH, hidden);
             }

@@ -31,9 +31,12 @@ class LstmLayerKernelTest {
 
     /**
      * {steps, batch, hidden}: one step; batches below and above a 4-row tile; a hidden size of 1023 (a long vector row
-     * with a tail, a wide weight); and 40x64, big enough to be split over threads (the last entry, see below).
+     * with a tail, a wide weight); batches of 8+ rows, whose float32 steps run against W_hh in panels, with partial
+     * panels (4H = 68) and a backward reduction of two k blocks (4H = 260); and 40x64, big enough to be split over
+     * threads (the last entry, see below).
      */
-    private static final int[][] SHAPES = {{1, 1, 1}, {3, 1, 7}, {5, 3, 17}, {4, 7, 7}, {3, 17, 17}, {2, 5, 33}, {2, 2, 1023}, {4, 40, 64}};
+    private static final int[][] SHAPES = {{1, 1, 1}, {3, 1, 7}, {5, 3, 17}, {4, 7, 7}, {3, 17, 17}, {2, 5, 33}, {2, 2, 1023},
+            {2, 9, 65}, {4, 40, 64}};
 
     private static double rtol(DType dtype) { return dtype == DType.FLOAT32 ? 1e-4 : 1e-11; }
     private static double atol(DType dtype) { return dtype == DType.FLOAT32 ? 1e-5 : 1e-12; }
@@ -121,12 +124,18 @@ class LstmLayerKernelTest {
         assertTrue(dtypes.getMessage().contains("float") || dtypes.getMessage().contains("FLOAT"), dtypes.getMessage());
     }
 
-    /** The largest shape above is big enough to be split over threads, so that path is the one compared. */
+    /**
+     * The largest shape above is big enough to be split over threads, so that path is the one compared, with rows
+     * enough per thread for the panel products; shapes on one thread take both step forms.
+     */
     @Test
     void theThreadedShapeIsAboveTheThreshold() {
         int[] last = SHAPES[SHAPES.length - 1];
         long work = (long) last[0] * last[1] * 4 * last[2] * last[2];
         assertTrue(work >= LstmLayerKernel.PARALLEL_MIN_WORK && last[1] >= 2 * LstmLayerKernel.MIN_ROWS_PER_THREAD, "work " + work);
+        assertTrue(last[1] / 2 >= LstmLayerKernel.PANEL_MIN_ROWS);
+        assertTrue(java.util.Arrays.stream(SHAPES).anyMatch(s -> s[1] < LstmLayerKernel.PANEL_MIN_ROWS));
+        assertTrue(java.util.Arrays.stream(SHAPES).anyMatch(s -> s[1] >= LstmLayerKernel.PANEL_MIN_ROWS && 4 * s[2] > Sgemm.KC));
     }
 
     /** The test would pass vacuously if the kernel and the composed form were one code path: they are not. */
