@@ -69,6 +69,8 @@ final class LstmLayerKernel implements IntraOpPool.RangeBody {
     private long gradOutOff, gradGatesOff, gradH0Off, gradC0Off;
     /** B of every step's product in the micro-kernel's panels, or null where the steps call {@link #gemm}. */
     private PanelProduct.Panels stepWeight;
+    /** W_hh^T in {@link StripGemv}'s strips for rows below one tile (batch-1 inference), or null. */
+    private float[] strips;
 
     static void forward(Tensor inputGates, Tensor weightHh, Tensor h0, Tensor c0, boolean reverse, Tensor out, Tensor hiddenGates) {
         LstmLayerKernel k = CALLS.get();
@@ -78,8 +80,9 @@ final class LstmLayerKernel implements IntraOpPool.RangeBody {
         k.h0RowStride = h0.stride(0);
         k.h0ColStride = h0.stride(1);
         k.stepWeight = k.panelSteps() ? k.packStepWeight() : null;
+        k.strips = k.stepWeight == null && k.stripSteps() ? W_HH_T.get().stripsOf(weightHh, StripGemv.WIDTH) : null;
         // W_hh^T laid out row-major only for the steps that call gemm (a trained W_hh changes every call)
-        k.weightT = k.stepWeight == null ? W_HH_T.get().of(weightHh) : null;
+        k.weightT = k.stepWeight == null && k.strips == null ? W_HH_T.get().of(weightHh) : null;
         k.launch();
     }
 
@@ -137,11 +140,18 @@ final class LstmLayerKernel implements IntraOpPool.RangeBody {
         } finally {   // do not keep the operands alive
             gates = hiddenGates = states = weight = weightT = h0 = c0 = gradOut = gradGates = gradH0 = gradC0 = null;
             stepWeight = null;
+            strips = null;
         }
     }
 
     /** Whether the steps' products run against {@link #packStepWeight}: float32, and enough rows per thread. */
     private boolean panelSteps() { return dtype == DType.FLOAT32 && batch / threads() >= PANEL_MIN_ROWS; }
+
+    /**
+     * Whether the forward steps run {@link StripGemv} a row at a time: float32 rows below one tile of the
+     * micro-kernel (batch-1 inference), where Sgemm too would take them a row at a time.
+     */
+    private boolean stripSteps() { return dtype == DType.FLOAT32 && threads() == 1 && batch < PanelProduct.kernel().mr; }
 
     /**
      * The B of every step's product in nr-wide panels over all of k: W_hh^T (k = H, n = 4H) forward, W_hh
@@ -200,6 +210,15 @@ final class LstmLayerKernel implements IntraOpPool.RangeBody {
             long hgAt = hiddenGatesAt(t);
             if (stepWeight != null && hColStride == 1 && hRowStride == hidden) {
                 stepProduct(rows, gateWidth, hidden, hSeg, hAt, hiddenGates, hgAt + (long) b0 * gateWidth, gateWidth, false);
+            } else if (strips != null) {
+                float[] x = w.row(hidden), out = w.gates(Math.ceilDiv(gateWidth, StripGemv.WIDTH) * StripGemv.WIDTH);
+                for (int r = 0; r < rows; r++) {
+                    long at = hAt + r * hRowStride;
+                    if (hColStride == 1) MemorySegment.copy(hSeg, ValueLayout.JAVA_FLOAT, at * Float.BYTES, x, 0, hidden);
+                    else for (int p = 0; p < hidden; p++) x[p] = hSeg.getAtIndex(ValueLayout.JAVA_FLOAT, at + p * hColStride);
+                    StripGemv.multiply(x, hidden, strips, gateWidth, out);
+                    MemorySegment.copy(out, 0, hiddenGates, ValueLayout.JAVA_FLOAT, (hgAt + (long) (b0 + r) * gateWidth) * Float.BYTES, gateWidth);
+                }
             } else if (stepWeight != null) {   // a strided h0: W_hh^T through W_hh's strides
                 gemm(rows, gateWidth, hidden, hSeg, hAt, hRowStride, hColStride, weight, weightOff, weightColStride, weightRowStride,
                         0, hiddenGates, hgAt + (long) b0 * gateWidth, gateWidth);
@@ -293,5 +312,11 @@ final class LstmLayerKernel implements IntraOpPool.RangeBody {
 
         /** At least {@code bytes} of this thread's scratch, grown when short. */
         MemorySegment scratch(long bytes) { return scratch.bytes(bytes); }
+
+        private float[] row = new float[0], gates = new float[0];
+
+        /** Heap rows for {@link StripGemv}: h of one batch row, and its gates. */
+        float[] row(int size) { return row.length >= size ? row : (row = new float[size]); }
+        float[] gates(int size) { return gates.length >= size ? gates : (gates = new float[size]); }
     }
 }

@@ -32,6 +32,7 @@ final class TransposedWeights {
 
     private final Entry[] entries = new Entry[ENTRIES];
     private final NativeScratch unkept = new NativeScratch();
+    private float[] unkeptStrips = new float[0];
     private long tick;
     private long hits, layouts;
 
@@ -58,6 +59,44 @@ final class TransposedWeights {
     }
 
     /**
+     * {@code w.t()} of a 2-D float32 weight [n, k] in strips of {@code width} of its n columns, on the heap, for
+     * {@link StripGemv}: element (p, j) of W^T at {@code [(j / width * k + p) * width + j % width]}, 0 past column n.
+     * Kept between calls like {@link #of} (the same entries and comparison) when w is contiguous and at most
+     * {@link #MAX_KEPT_BYTES}; valid until this object's next call.
+     */
+    float[] stripsOf(Tensor w, int width) {
+        int n = (int) w.size(0), k = (int) w.size(1);
+        MemorySegment src = ElementAccess.segment(w);
+        long off = w.storageOffset(), rs = w.stride(0), cs = w.stride(1);
+        int floats = Math.ceilDiv(n, width) * width * k;
+        if (!(cs == 1 && rs == k) || (long) n * k * Float.BYTES > MAX_KEPT_BYTES) {
+            layouts++;
+            unkeptStrips = unkeptStrips.length < floats ? new float[floats] : unkeptStrips;
+            return layOutStrips(src, off, rs, cs, n, k, width, unkeptStrips);
+        }
+        Entry slot = find(src, off, n, k, Float.BYTES);
+        if (slot != null && slot.stripWidth == width) {
+            hits++;
+            return slot.strips;
+        }
+        if (slot == null) slot = note(src, off, n, k, Float.BYTES);
+        layouts++;
+        slot.strips = slot.strips.length < floats ? new float[floats] : slot.strips;
+        slot.stripWidth = width;
+        return layOutStrips(src, off, k, 1, n, k, width, slot.strips);
+    }
+
+    private static float[] layOutStrips(MemorySegment src, long off, long rs, long cs, int n, int k, int width, float[] dst) {
+        for (int j = 0; j < Math.ceilDiv(n, width) * width; j++) {
+            int at = j / width * k * width + j % width;
+            for (int p = 0; p < k; p++) {
+                dst[at + p * width] = j < n ? src.getAtIndex(ValueLayout.JAVA_FLOAT, off + j * rs + p * cs) : 0f;
+            }
+        }
+        return dst;
+    }
+
+    /**
      * The transpose of a contiguous row-major [rows, cols] matrix of elements of {@code size} bytes (4 or 8) at
      * element offset {@code off}, if this object saw the same bytes at the same place last time; otherwise null,
      * and the bytes are noted, so a matrix that stays the same (a frozen weight) is laid out on its second call and
@@ -69,35 +108,52 @@ final class TransposedWeights {
     }
 
     private MemorySegment kept(MemorySegment src, long off, int rows, int cols, int size, boolean layOutNow) {
-        long bytes = (long) rows * cols * size, from = off * size, address = src.address() + from;
-        Entry slot = null;
-        for (Entry e : entries) {
-            if (e.address == address && e.rows == rows && e.cols == cols && e.size == size) { slot = e; break; }
+        Entry slot = find(src, off, rows, cols, size);
+        if (slot != null && slot.laidOut) {
+            hits++;
+            return slot.transposed.current();
         }
-        if (slot != null && MemorySegment.mismatch(slot.source.current(), 0, bytes, src, from, from + bytes) == -1) {
-            slot.used = ++tick;
-            if (slot.laidOut) {
-                hits++;
-                return slot.transposed.current();
-            }
-        } else {
-            if (slot == null) {
-                slot = entries[0];
-                for (Entry e : entries) if (e.used < slot.used) slot = e;
-            }
-            MemorySegment.copy(src, from, slot.source.bytes(bytes), 0, bytes);
-            slot.address = address;
-            slot.rows = rows;
-            slot.cols = cols;
-            slot.size = size;
-            slot.used = ++tick;
-            slot.laidOut = false;
+        if (slot == null) {
+            slot = note(src, off, rows, cols, size);
             if (!layOutNow) return null;
         }
         layouts++;
-        layOut(src, off, cols, 1, rows, cols, size, slot.transposed.bytes(bytes));
+        layOut(src, off, cols, 1, rows, cols, size, slot.transposed.bytes((long) rows * cols * size));
         slot.laidOut = true;
         return slot.transposed.current();
+    }
+
+    /** The entry that saw these bytes at this place last time (now the most recently used), or null. */
+    private Entry find(MemorySegment src, long off, int rows, int cols, int size) {
+        long bytes = (long) rows * cols * size, from = off * size, address = src.address() + from;
+        for (Entry e : entries) {
+            if (e.address == address && e.rows == rows && e.cols == cols && e.size == size) {
+                if (MemorySegment.mismatch(e.source.current(), 0, bytes, src, from, from + bytes) != -1) return null;
+                e.used = ++tick;
+                return e;
+            }
+        }
+        return null;
+    }
+
+    /** Notes the bytes in the entry of this place, or else the least recently used one; its layouts are dropped. */
+    private Entry note(MemorySegment src, long off, int rows, int cols, int size) {
+        long bytes = (long) rows * cols * size, from = off * size, address = src.address() + from;
+        Entry slot = null;
+        for (Entry e : entries) if (e.address == address && e.rows == rows && e.cols == cols && e.size == size) slot = e;
+        if (slot == null) {
+            slot = entries[0];
+            for (Entry e : entries) if (e.used < slot.used) slot = e;
+        }
+        MemorySegment.copy(src, from, slot.source.bytes(bytes), 0, bytes);
+        slot.address = address;
+        slot.rows = rows;
+        slot.cols = cols;
+        slot.size = size;
+        slot.used = ++tick;
+        slot.laidOut = false;
+        slot.stripWidth = 0;
+        return slot;
     }
 
     /** Calls answered from a kept layout, and layouts made, since this thread started: for tests. */
@@ -124,6 +180,9 @@ final class TransposedWeights {
         long address = -1, used;
         int rows, cols, size;
         boolean laidOut;
+        /** W^T in strips ({@link #stripsOf}), valid while stripWidth is not 0. */
+        float[] strips = new float[0];
+        int stripWidth;
     }
 
     /**

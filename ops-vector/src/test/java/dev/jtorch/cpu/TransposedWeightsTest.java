@@ -49,6 +49,45 @@ class TransposedWeightsTest {
         }
     }
 
+    /**
+     * {@code stripsOf} and {@link StripGemv}: x @ W^T against the definition summed in double, on odd sizes, from
+     * a contiguous weight (kept: the second call reuses the strips, a write behind the tensor lays them out again)
+     * and a strided one (laid out every call).
+     */
+    @Test
+    void stripProductIsTheRowTimesTheTransposeAsItIsNow() {
+        for (int n : new int[] {1, 7, 17, 1023}) {
+            for (int k : new int[] {1, 7, 17}) {
+                for (Layout layout : new Layout[] {Layout.CONTIGUOUS, Layout.TRANSPOSED}) {
+                    TransposedWeights cache = new TransposedWeights();
+                    Tensor w = matrix(DType.FLOAT32, n, k, draw(DType.FLOAT32, n * k, n + k, 1), layout);
+                    float[] x = new float[k];
+                    for (int p = 0; p < k; p++) x[p] = (float) Math.sin(p + 1);
+                    String what = n + "x" + k + " " + layout;
+                    assertStripProduct(w, x, cache.stripsOf(w, StripGemv.WIDTH), what);
+                    long layouts = cache.layouts();
+                    assertStripProduct(w, x, cache.stripsOf(w, StripGemv.WIDTH), what + " second call");
+                    boolean rowMajor = w.stride(1) == 1 && w.stride(0) == k;
+                    assertEquals(rowMajor ? layouts : layouts + 1, cache.layouts(), what + ": kept only when row-major");
+                    ElementAccess.setDouble(ElementAccess.segment(w), DType.FLOAT32, w.storageOffset() + (n - 1) * w.stride(0), 42.5);
+                    assertStripProduct(w, x, cache.stripsOf(w, StripGemv.WIDTH), what + " after a write behind the tensor");
+                }
+            }
+        }
+    }
+
+    private static void assertStripProduct(Tensor w, float[] x, float[] strips, String what) {
+        int n = (int) w.size(0), k = (int) w.size(1);
+        float[] out = new float[Math.ceilDiv(n, StripGemv.WIDTH) * StripGemv.WIDTH];
+        StripGemv.multiply(x, k, strips, n, out);
+        MemorySegment src = ElementAccess.segment(w);
+        for (int j = 0; j < out.length; j++) {
+            double want = 0;
+            for (int p = 0; j < n && p < k; p++) want += x[p] * ElementAccess.getDouble(src, DType.FLOAT32, w.storageOffset() + j * w.stride(0) + p * w.stride(1));
+            assertEquals(want, out[j], 1e-4 * (1 + Math.abs(want)), what + " column " + j);
+        }
+    }
+
     /** {@code ifUnchanged}: nothing on first sight, the transpose from the second call with the same bytes, nothing after a change. */
     @Test
     void ifUnchangedLaysOutOnTheSecondSightOfTheSameBytes() {
