@@ -14,9 +14,9 @@ import java.lang.foreign.MemorySegment;
  * that reach it, so an accumulator sums up to O*kH*kW products and is stored once.
  * <ul>
  *   <li>a register tile is 2 input channels x 4 columns of one dx row: 8 accumulators; per (ki, kj, o) four dy
- *       vectors load and two weights broadcast;
+ *       vectors load and two weights broadcast. An odd channel count's last channel pairs with one whose results are dropped;
  *   <li>rows are exact (only the ki whose dy row exists); columns read dy rows padded with zeros, and a tile runs the
- *       union of its columns' kj, so at LeNet conv2's 14 columns 50 of 60 tile steps count. A zero times an
+ *       union of its columns' kj, so at LeNet conv2's 14 columns 50 of 64 lane steps count. A zero times an
  *       infinite weight would be NaN where the definition has no term, so such weights are left to the other form;
  *   <li>dy is laid out [oy][o][x][lane] and dx [c][iy][ix][lane] per V samples: 2.8 K floats moved per sample
  *       against LeNet conv2's 240 K multiply-adds.
@@ -61,7 +61,11 @@ final class SampleVectorConv {
         /** A padded dy row: every column a tile reads. */
         int dyRow() { return dxRow() + (kW - 1) * dW; }
         int dyFloats() { return outH * og * dyRow() * V; }
-        int dxFloats() { return cg * h * dxRow() * V; }
+        /** Input channels rounded up to whole pairs: an odd count's last tile computes one more plane, dropped. */
+        int pairedChannels() { return cg + cg % 2; }
+        /** One group's W^T with the paired channels: rows (c, ki, kj) of O/g weights. */
+        int weightColumns() { return pairedChannels() * kH * kW * og; }
+        int dxFloats() { return pairedChannels() * h * dxRow() * V; }
     }
 
     /**
@@ -74,12 +78,13 @@ final class SampleVectorConv {
             if (!Float.isFinite(k[i])) return false;
         }
         Geometry geo = Geometry.of(s);
-        int og = geo.og(), patch = s.patch(), groups = s.groups();
-        // per group, W^T: row (c, ki, kj) holds the O/g weights a tile step broadcasts, one after the other
-        float[] columns = ThreadBuffers.atLeast(WEIGHT_COLUMNS, weights);
+        int og = geo.og(), patch = s.patch(), groups = s.groups(), perGroup = geo.weightColumns();
+        // per group, W^T: row (c, ki, kj) holds the O/g weights a tile step broadcasts, one after the other. The rows
+        // of the channel that pairs an odd count's last keep whatever they held: its plane is never written back
+        float[] columns = ThreadBuffers.atLeast(WEIGHT_COLUMNS, (long) groups * perGroup);
         for (int g = 0; g < groups; g++) {
             for (int o = 0; o < og; o++) {
-                for (int t = 0; t < patch; t++) columns[(g * patch + t) * og + o] = k[(g * og + o) * patch + t];
+                for (int t = 0; t < patch; t++) columns[g * perGroup + t * og + o] = k[(g * og + o) * patch + t];
             }
         }
         int blocks = Math.ceilDiv(s.n(), V);
@@ -90,7 +95,7 @@ final class SampleVectorConv {
             for (long item = i0; item < i1; item++) {
                 int first = (int) (item / groups) * V, g = (int) (item % groups), samples = Math.min(V, s.n() - first);
                 toLanes(s, geo, dy, dyOff, first, samples, g, plane, dyLanes);
-                gather(geo, dyLanes, columns, g * patch * og, dxLanes);
+                gather(geo, dyLanes, columns, g * perGroup, dxLanes);
                 fromLanes(s, geo, dxLanes, first, samples, g, plane, dx, dxOff);
             }
         });
@@ -138,9 +143,11 @@ final class SampleVectorConv {
         }
     }
 
-    /** Every dx element of one group and V samples, tile by tile; {@code wt} is the group's W^T (K x O/g). */
+    /**
+     * Every dx element of one group and V samples, tile by tile, channels in pairs; {@code wt} is the group's W^T
+     * ({@link Geometry#weightColumns}).
+     */
     static void gather(Geometry geo, float[] dyLanes, float[] wt, int wAt, float[] dxLanes) {
-        int cg = geo.cg();
         for (int iy = 0; iy < geo.h(); iy++) {
             // ki reaches dy row oy = iy + pH - ki*dH in [0, outH)
             int kiLo = Math.max(0, Math.ceilDiv(iy + geo.padH() - geo.outH() + 1, geo.dH()));
@@ -150,9 +157,7 @@ final class SampleVectorConv {
                 int last = Math.min(ix0 + COLUMNS, geo.w()) - 1;
                 int kjLo = Math.max(0, Math.ceilDiv(ix0 + geo.padW() - geo.outW() + 1, geo.dW()));
                 int kjHi = Math.min(geo.kW() - 1, Math.floorDiv(last + geo.padW(), geo.dW()));
-                int c = 0;
-                for (; c + 2 <= cg; c += 2) twoChannels(geo, dyLanes, wt, wAt, dxLanes, c, iy, ix0, kiLo, kiHi, kjLo, kjHi);
-                if (c < cg) oneChannel(geo, dyLanes, wt, wAt, dxLanes, c, iy, ix0, kiLo, kiHi, kjLo, kjHi);
+                for (int c = 0; c < geo.pairedChannels(); c += 2) twoChannels(geo, dyLanes, wt, wAt, dxLanes, c, iy, ix0, kiLo, kiHi, kjLo, kjHi);
             }
         }
     }
@@ -179,28 +184,5 @@ final class SampleVectorConv {
         a0.intoArray(dxLanes, at); a1.intoArray(dxLanes, at + V); a2.intoArray(dxLanes, at + 2 * V); a3.intoArray(dxLanes, at + 3 * V);
         b0.intoArray(dxLanes, at + next); b1.intoArray(dxLanes, at + next + V);
         b2.intoArray(dxLanes, at + next + 2 * V); b3.intoArray(dxLanes, at + next + 3 * V);
-    }
-
-    /** The last channel of an odd count: 4 accumulators. */
-    private static void oneChannel(Geometry geo, float[] dyLanes, float[] wt, int wAt, float[] dxLanes,
-                                   int c, int iy, int ix0, int kiLo, int kiHi, int kjLo, int kjHi) {
-        int og = geo.og(), kW = geo.kW(), dyRow = geo.dyRow(), oStep = dyRow * V;
-        FloatVector a0 = FloatVector.zero(S), a1 = a0, a2 = a0, a3 = a0;
-        for (int ki = kiLo; ki <= kiHi; ki++) {
-            int oy = iy + geo.padH() - ki * geo.dH();
-            for (int kj = kjLo; kj <= kjHi; kj++) {
-                int d = ((oy * og) * dyRow + ix0 + (kW - 1 - kj) * geo.dW()) * V;
-                int w = wAt + ((c * geo.kH() + ki) * kW + kj) * og;
-                for (int o = 0; o < og; o++, d += oStep, w++) {
-                    FloatVector u = FloatVector.broadcast(S, wt[w]);
-                    a0 = u.fma(FloatVector.fromArray(S, dyLanes, d), a0);
-                    a1 = u.fma(FloatVector.fromArray(S, dyLanes, d + V), a1);
-                    a2 = u.fma(FloatVector.fromArray(S, dyLanes, d + 2 * V), a2);
-                    a3 = u.fma(FloatVector.fromArray(S, dyLanes, d + 3 * V), a3);
-                }
-            }
-        }
-        int at = ((c * geo.h() + iy) * geo.dxRow() + ix0) * V;
-        a0.intoArray(dxLanes, at); a1.intoArray(dxLanes, at + V); a2.intoArray(dxLanes, at + 2 * V); a3.intoArray(dxLanes, at + 3 * V);
     }
 }
