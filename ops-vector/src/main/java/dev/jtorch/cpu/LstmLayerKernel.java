@@ -149,9 +149,9 @@ final class LstmLayerKernel implements IntraOpPool.RangeBody {
 
     /**
      * Whether the forward steps run {@link StripGemv} a row at a time: float32 rows below one tile of the
-     * micro-kernel (batch-1 inference), where Sgemm too would take them a row at a time.
+     * micro-kernel (batch-1 inference, on one thread), where Sgemm too would take them a row at a time.
      */
-    private boolean stripSteps() { return dtype == DType.FLOAT32 && threads() == 1 && batch < PanelProduct.kernel().mr; }
+    private boolean stripSteps() { return dtype == DType.FLOAT32 && batch < PanelProduct.kernel().mr; }
 
     /**
      * The B of every step's product in nr-wide panels over all of k: W_hh^T (k = H, n = 4H) forward, W_hh
