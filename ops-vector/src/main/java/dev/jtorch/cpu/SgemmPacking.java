@@ -110,6 +110,17 @@ final class SgemmPacking {
         else packBPlain(dst, dstAt, nr, b, at, rowStride, colStride, kc, cols);
     }
 
+    /**
+     * B[0:k, 0:cols] into nr-column panels over all of k, panel q's step p at {@code dst[(q*k + p)*nr ...]} and 0
+     * past the last column ({@link PanelProduct.Panels}' layout): {@link #packB} where k fits a line, else element
+     * by element. {@code scratch} as for packB.
+     */
+    static void packPanels(float[] dst, int nr, MemorySegment b, long at, long rowStride, long colStride, int k, int cols,
+                           float[] scratch) {
+        if (k <= LINE) packB(dst, 0, nr, b, at, rowStride, colStride, k, cols, scratch);
+        else packBPlain(dst, 0, nr, b, at, rowStride, colStride, k, cols);
+    }
+
     /** The layouts element by element: any strides. */
     static void packAPlain(float[] dst, int mr, float alpha, MemorySegment a, long at, long rowStride, long colStride,
                            int rows, int kc) {

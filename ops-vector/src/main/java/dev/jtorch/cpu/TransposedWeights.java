@@ -32,7 +32,7 @@ final class TransposedWeights {
 
     private final Entry[] entries = new Entry[ENTRIES];
     private final NativeScratch unkept = new NativeScratch();
-    private float[] unkeptStrips = new float[0];
+    private float[] unkeptStrips = new float[0], packingLines = new float[0];
     private long tick;
     private long hits, layouts;
 
@@ -86,13 +86,10 @@ final class TransposedWeights {
         return layOutStrips(src, off, k, 1, n, k, width, slot.strips);
     }
 
-    private static float[] layOutStrips(MemorySegment src, long off, long rs, long cs, int n, int k, int width, float[] dst) {
-        for (int j = 0; j < Math.ceilDiv(n, width) * width; j++) {
-            int at = j / width * k * width + j % width;
-            for (int p = 0; p < k; p++) {
-                dst[at + p * width] = j < n ? src.getAtIndex(ValueLayout.JAVA_FLOAT, off + j * rs + p * cs) : 0f;
-            }
-        }
+    /** W^T (element (p, j) = w[j, p]) in panels of width columns: Sgemm's packing of a B operand. */
+    private float[] layOutStrips(MemorySegment src, long off, long rs, long cs, int n, int k, int width, float[] dst) {
+        if (packingLines.length < width * SgemmPacking.LINE) packingLines = new float[width * SgemmPacking.LINE];
+        SgemmPacking.packPanels(dst, width, src, off, cs, rs, k, n, packingLines);
         return dst;
     }
 
