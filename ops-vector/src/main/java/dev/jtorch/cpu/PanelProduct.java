@@ -65,19 +65,21 @@ final class PanelProduct {
             a.pack(packedA, 0, r0, r1 - r0, k0, kc, mr);
             for (int qb = q0; qb < q1; qb += BLOCK_PANELS) {
                 int panels = Math.min(BLOCK_PANELS, q1 - qb);
-                // B already in panels of nr over one k block (an LSTM's W_hh, the same every step) is read in place
+                // B already in panels of nr over all of k (an LSTM's W_hh, the same every step; a convolution's taps
+                // packed once for all threads) is read in place: a panel's k block is one run
                 float[] bPanels = packedB;
-                int bBase = 0;
-                if (b instanceof Panels given && kc == k) {
+                int bBase = 0, bStride = kc * nr;
+                if (b instanceof Panels given && given.k() == k) {
                     bPanels = given.v();
-                    bBase = given.at() + qb * k * nr;
+                    bBase = given.at() + (qb * k + k0) * nr;
+                    bStride = k * nr;
                 } else {
                     b.pack(packedB, 0, qb, panels, k0, kc, nr);
                 }
                 for (int rb = r0; rb < r1; rb += blockRows) {
                     int rbEnd = Math.min(r1, rb + blockRows);
                     for (int q = qb; q < qb + panels; q++) {
-                        int j = q * nr, cols = Math.min(nr, n - j), bAt = bBase + (q - qb) * kc * nr;
+                        int j = q * nr, cols = Math.min(nr, n - j), bAt = bBase + (q - qb) * bStride;
                         for (int r = rb; r < rbEnd; r++) {
                             int i = r * mr, rows = Math.min(mr, m - i), aAt = (r - r0) * kc * mr;
                             long cAt = cOff + i * ldc + j;
@@ -96,7 +98,7 @@ final class PanelProduct {
 
     /**
      * An operand already in panels over all of k: panel q's step p, line r at {@code v[at + q*k*width + p*width + r]};
-     * a k block of a panel is one copy, and as B with k in one block and width nr, {@link #multiply} reads it in place.
+     * a k block of a panel is one copy, and as B of width nr over the product's k, {@link #multiply} reads it in place.
      */
     record Panels(float[] v, int at, int k) implements Operand {
         @Override

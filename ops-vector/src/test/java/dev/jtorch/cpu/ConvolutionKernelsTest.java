@@ -76,6 +76,9 @@ class ConvolutionKernelsTest {
         cs.add(new Case(2, 8, 18, 9, 40, 3, 3, 1, 2, 2, 1));     // grid columns with dilation
         cs.add(new Case(2, 8, 17, 1, 1023, 1, 3, 1, 1, 1, 1));   // long rows: 64 column panels
         cs.add(new Case(2, 9, 18, 7, 7, 3, 3, 1, 1, 1, 1));      // 9 input channels: a partial panel of the flipped weight
+        // fewer columns than rows both ways (ResNet layer4's form): at 2 threads the taps are packed once and shared,
+        // read in place over 2 (forward) and 3 (input gradient) reduction blocks; a last panel of one column
+        cs.add(new Case(1, 60, 70, 7, 7, 3, 3, 1, 1, 1, 1));
         // forward and input gradient by Winograd's F(2x2, 3x3) (WinogradConv): rows of whole vectors of tiles and a
         // last vector moved back, padding 0 (odd outputs: half tiles; dy padded by 2) and 2, groups, 1x1 planes,
         // and samples in two chunks
@@ -207,6 +210,9 @@ class ConvolutionKernelsTest {
         assertTrue(ConvolutionKernels.implicitInputGradient(grid) && ConvolutionKernels.implicitForward(grid));
         ConvolutionKernels.Shape narrow = shape(new Case(4, 8, 20, 5, 5, 3, 3, 1, 1, 1, 1));
         assertTrue(ConvolutionKernels.implicitInputGradient(narrow) && ConvolutionKernels.implicitForward(narrow));
+        ConvolutionKernels.Shape rowsSplit = shape(new Case(1, 60, 70, 7, 7, 3, 3, 1, 1, 1, 1));
+        assertTrue(ConvolutionKernels.implicitInputGradient(rowsSplit) && ConvolutionKernels.implicitForward(rowsSplit)
+                && !ConvolutionKernels.winograd(rowsSplit));
         ConvolutionKernels.Shape dilated = shape(new Case(2, 8, 18, 9, 40, 3, 3, 1, 2, 2, 1));
         assertTrue(ConvolutionKernels.implicitInputGradient(dilated) && ConvolutionKernels.implicitForward(dilated));
         // grid columns where few are dropped (the dilated case's dy padded by 2*2 - 2: 13 x 44 planes), gathered
