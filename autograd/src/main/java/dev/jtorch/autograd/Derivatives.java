@@ -102,6 +102,10 @@ final class Derivatives {
             case BMM -> rule(Saves.INPUTS, (c, g) -> grads(
                     c.needsGrad(0) ? g.bmm(c.in(1).transpose(1, 2)) : null,
                     c.needsGrad(1) ? c.in(0).transpose(1, 2).bmm(g) : null));
+            case ADDMM -> rule(Saves.INPUTS, (c, g) -> grads(
+                    c.needsGrad(0) ? g.sum(0) : null,
+                    c.needsGrad(1) ? g.matmul(c.in(2).t()) : null,
+                    c.needsGrad(2) ? c.in(1).t().matmul(g) : null));
             case RESHAPE -> rule(Saves.NOTHING, (c, g) -> grads(g.reshape(c.shape(0))));
             case PERMUTE -> rule(Saves.NOTHING, (c, g) -> {
                 int[] p = c.attr(0);
@@ -243,6 +247,7 @@ final class Derivatives {
             case MAX_ALL -> "MaxBackward1";
             case MIN_ALL -> "MinBackward1";
             case BMM -> "BmmBackward0";
+            case ADDMM -> "AddmmBackward0";
             case RESHAPE -> "ViewBackward0";
             case PERMUTE -> "PermuteBackward0";
             case EXPAND -> "ExpandBackward0";

@@ -36,6 +36,18 @@ class BadInputTest {
     }
 
     @Test
+    void addmmNamesWhatDoesNotFit() {
+        Tensor bias = Tensor.zeros(4);
+        IllegalArgumentException e = fails(IllegalArgumentException.class, () -> bias.addmm(Tensor.zeros(3, 5), Tensor.zeros(4, 4)));
+        assertEquals("mat1 and mat2 shapes cannot be multiplied (3x5 and 4x4)", e.getMessage());
+        fails(IllegalArgumentException.class, () -> Tensor.zeros(7).addmm(Tensor.zeros(3, 5), Tensor.zeros(5, 4)), "[7]", "[3, 4]");
+        fails(IllegalArgumentException.class, () -> Tensor.zeros(2, 3, 4).addmm(Tensor.zeros(3, 5), Tensor.zeros(5, 4)), "[2, 3, 4]", "[3, 4]");
+        fails(IllegalArgumentException.class, () -> bias.addmm(Tensor.zeros(2, 3, 5), Tensor.zeros(5, 4)), "mat1 must be a matrix", "3-D");
+        fails(IllegalArgumentException.class, () -> bias.addmm(Tensor.zeros(3, 5), Tensor.zeros(5)), "mat2 must be a matrix", "1-D");
+        fails(IllegalArgumentException.class, () -> bias.addmm(Tensor.zeros(3, 5), Tensor.zeros(new long[] {5, 4}, DType.FLOAT64)), "float32", "float64");
+    }
+
+    @Test
     void broadcastMismatchNamesBothShapes() {
         fails(IllegalArgumentException.class, () -> Tensor.zeros(2, 3).add(Tensor.zeros(4)),
                 "The size of tensor a (3) must match the size of tensor b (4) at non-singleton dimension 1", "[2, 3]", "[4]");

@@ -15,6 +15,8 @@ public final class F {
 
     /** {@code input @ weight^T + bias}; weight is [out_features, in_features], bias may be null. */
     public static Tensor linear(Tensor input, Tensor weight, Tensor bias) {
+        // a batch of rows and a bias of out_features: one product with the bias added in it, as torch's addmm
+        if (input.dim() == 2 && bias != null && bias.dim() == 1) return bias.addmm(input, weight.t());
         Tensor out = input.matmul(weight.t());
         return bias == null ? out : out.add(bias);
     }

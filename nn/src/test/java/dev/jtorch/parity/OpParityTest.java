@@ -65,6 +65,17 @@ class OpParityTest {
                 "batched matmul [3,8,16] @ [5,16]^T");
     }
 
+    @Test
+    void addmmWithBiasAsLinearCallsIt() {
+        // F.linear's form: a transposed weight view, the bias fused in the product; and float64 past one k block
+        Tensor x = Libtorch.randn(7, DType.FLOAT32, 37, 70), w = Libtorch.randn(8, DType.FLOAT32, 45, 70), b = Libtorch.randn(9, DType.FLOAT32, 45);
+        assertClose(Libtorch.compute(t -> t.get(1).matMul(t.get(2).transpose()).add(t.get(0)), b, x, w), b.addmm(x, w.t()), F32, F32,
+                "addmm f32 37x70 @ (45x70)^T + [45]");
+        Tensor x64 = Libtorch.randn(10, DType.FLOAT64, 9, 300), w64 = Libtorch.randn(11, DType.FLOAT64, 300, 33), b64 = Libtorch.randn(12, DType.FLOAT64, 33);
+        assertClose(Libtorch.compute(t -> t.get(1).matMul(t.get(2)).add(t.get(0)), b64, x64, w64), b64.addmm(x64, w64), F64, F64,
+                "addmm f64 9x300 @ 300x33 + [33]");
+    }
+
     // -------------------------------------------------------------------------------------------------
     // conv2d, pooling
     // -------------------------------------------------------------------------------------------------

@@ -50,6 +50,10 @@ public final class CpuBackend implements Backend {
 
     @Override public void matmul(Tensor a, Tensor b, Tensor dst) { MatmulKernels.matmul(a, b, dst); }
 
+    @Override public void addmm(Tensor bias, Tensor a, Tensor b, Tensor dst) {
+        if (!MatmulKernels.addmm(bias, a, b, dst)) Backend.super.addmm(bias, a, b, dst);
+    }
+
     @Override public void indexSelect(Tensor src, int dim, Tensor index, Tensor dst) { IndexKernels.indexSelect(src, dim, index, dst); }
 
     @Override public void indexAdd(Tensor dst, int dim, Tensor index, Tensor src) { IndexKernels.indexAdd(dst, dim, index, src); }

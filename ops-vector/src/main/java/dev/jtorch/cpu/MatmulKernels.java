@@ -38,6 +38,22 @@ final class MatmulKernels {
         }
     }
 
+    /**
+     * dst[0] = a[0] @ b[0] + bias with the bias added in the GEMM's epilogue, as each tile of dst is finished;
+     * false, having done nothing, for dtypes without a GEMM (integers and bool) or an empty product.
+     */
+    static boolean addmm(Tensor bias, Tensor a, Tensor b, Tensor dst) {
+        DType t = dst.dtype();
+        int m = Math.toIntExact(dst.size(1)), n = Math.toIntExact(dst.size(2)), k = Math.toIntExact(a.size(2));
+        if (t != DType.FLOAT32 && t != DType.FLOAT64 || dst.numel() == 0) return false;
+        MemorySegment sa = segment(a), sb = segment(b), sd = segment(dst);
+        Epilogue epilogue = Epilogue.biasPerColumn(segment(bias), bias.storageOffset(), Activation.NONE);
+        long ai = a.storageOffset(), bi = b.storageOffset(), di = dst.storageOffset(), ldc = m == 1 ? n : dst.stride(1);
+        if (t == DType.FLOAT32) Sgemm.gemm(m, n, k, 1f, sa, ai, a.stride(1), a.stride(2), sb, bi, b.stride(1), b.stride(2), 0f, sd, di, ldc, epilogue);
+        else Dgemm.gemm(m, n, k, 1.0, sa, ai, a.stride(1), a.stride(2), sb, bi, b.stride(1), b.stride(2), 0.0, sd, di, ldc, epilogue);
+        return true;
+    }
+
     /** dst[i] = a[i] @ b[i] for batches [first, last), each through the GEMM of its dtype with the operands' strides. */
     private static void products(Tensor a, Tensor b, Tensor dst, int first, int last) {
         int m = Math.toIntExact(dst.size(1)), n = Math.toIntExact(dst.size(2));

@@ -53,6 +53,16 @@ public interface Backend {
     /** dst[b] = a[b] @ b[b] for a [B,M,K], b [B,K,N] of any strides (stride-0 batches too); dst contiguous [B,M,N]. */
     void matmul(Tensor a, Tensor b, Tensor dst);
 
+    /**
+     * dst[0] = a[0] @ b[0] + bias for a [1,M,K], b [1,K,N] of any strides, bias [N] contiguous, dst contiguous
+     * [1,M,N]: a linear layer. The default multiplies with {@link #matmul}, then adds the bias in place; a backend
+     * whose GEMM has an epilogue adds it while each tile of dst is still in cache.
+     */
+    default void addmm(Tensor bias, Tensor a, Tensor b, Tensor dst) {
+        matmul(a, b, dst);
+        binary(BinaryOp.ADD, dst, bias.expand(dst.shape()), dst);
+    }
+
     /** dst = src.indexSelect(dim, index); index int64 1-d with values checked in range. */
     void indexSelect(Tensor src, int dim, Tensor index, Tensor dst);
 

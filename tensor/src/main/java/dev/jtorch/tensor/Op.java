@@ -31,6 +31,8 @@ public enum Op {
     // linear algebra
     /** inputs a [B,M,K], b [B,K,N]. */
     BMM,
+    /** inputs bias [N], a [M,K], b [K,N]: a @ b + bias, a linear layer's product with its bias fused. */
+    ADDMM,
     // views
     RESHAPE,
     /** attrs: int[] permutation. */

@@ -895,6 +895,34 @@ public final class Tensor implements AutoCloseable {
         return out;
     }
 
+    /**
+     * {@code torch.addmm(input, mat1, mat2)} with this as input: {@code this + mat1 @ mat2} for 2-D mat1 [M,K] and
+     * mat2 [K,N], this broadcastable to [M,N]. A bias of shape [N] (a linear layer's) is added inside the product
+     * ({@link Op#ADDMM}); any other input is added after it.
+     */
+    public Tensor addmm(Tensor mat1, Tensor mat2) {
+        checkSameDevice("addmm", this, mat1);
+        checkSameDevice("addmm", mat1, mat2);
+        if (mat1.dim() != 2) throw new IllegalArgumentException("mat1 must be a matrix, got " + mat1.dim() + "-D tensor");
+        if (mat2.dim() != 2) throw new IllegalArgumentException("mat2 must be a matrix, got " + mat2.dim() + "-D tensor");
+        if (mat1.dtype != mat2.dtype || dtype != mat1.dtype) {
+            throw new IllegalArgumentException("expected input, mat1 and mat2 to have the same dtype, but got: " + dtype.pyName() + ", "
+                    + mat1.dtype.pyName() + " and " + mat2.dtype.pyName());
+        }
+        long m = mat1.shape[0], k = mat1.shape[1], n = mat2.shape[1];
+        if (mat2.shape[0] != k) {
+            throw new IllegalArgumentException("mat1 and mat2 shapes cannot be multiplied (" + m + "x" + k + " and " + mat2.shape[0] + "x" + n + ")");
+        }
+        long[] outShape = {m, n};
+        if (!Arrays.equals(Shapes.broadcast(shape, outShape), outShape)) {
+            throw new IllegalArgumentException("The expanded size of the input " + Arrays.toString(shape) + " must match the product's size [" + m + ", " + n + "]");
+        }
+        if (dim() != 1) return mat1.matmul(mat2).add(this);
+        Tensor bias = contiguous(), out = empty(outShape, dtype, device());
+        backend().addmm(bias, mat1.unsqueeze(0), mat2.unsqueeze(0), out.unsqueeze(0));
+        return record(Op.ADDMM, out, new Tensor[] {this, mat1, mat2});
+    }
+
     private Tensor bmmRaw(Tensor b) {
         Tensor out = empty(new long[] {shape[0], shape[1], b.shape[2]}, dtype, device());
         backend().matmul(this, b, out);
