@@ -187,6 +187,7 @@ class GradcheckAllOpsTest {
         cs.add(c("bmm", t -> t[0].bmm(t[1]), s(2, 2, 3), s(2, 3, 2)));
         cs.add(c("addmm bias [N]", t -> t[0].addmm(t[1], t[2]), s(4), s(3, 5), s(5, 4)));
         cs.add(c("addmm input [M,1]", t -> t[0].addmm(t[1], t[2]), s(3, 1), s(3, 5), s(5, 4)));
+        cs.add(c("addmm input [1]", t -> t[0].addmm(t[1], t[2]), s(1), s(3, 5), s(5, 4)));
         // ---- views ----
         cs.add(c("reshape merging dims", t -> t[0].reshape(4, 3), s(3, 4)));
         cs.add(c("view splitting a dim", t -> t[0].view(3, 2, 2), s(3, 4)));

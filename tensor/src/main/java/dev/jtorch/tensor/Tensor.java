@@ -898,7 +898,7 @@ public final class Tensor implements AutoCloseable {
     /**
      * {@code torch.addmm(input, mat1, mat2)} with this as input: {@code this + mat1 @ mat2} for 2-D mat1 [M,K] and
      * mat2 [K,N], this broadcastable to [M,N]. A bias of shape [N] (a linear layer's) is added inside the product
-     * ({@link Op#ADDMM}); any other input is added after it.
+     * ({@link Op#ADDMM}); any other input ([1], [M,1], [M,N]) is added after it.
      */
     public Tensor addmm(Tensor mat1, Tensor mat2) {
         checkSameDevice("addmm", this, mat1);
@@ -917,7 +917,7 @@ public final class Tensor implements AutoCloseable {
         if (!Arrays.equals(Shapes.broadcast(shape, outShape), outShape)) {
             throw new IllegalArgumentException("The expanded size of the input " + Arrays.toString(shape) + " must match the product's size [" + m + ", " + n + "]");
         }
-        if (dim() != 1) return mat1.matmul(mat2).add(this);
+        if (dim() != 1 || shape[0] != n) return mat1.matmul(mat2).add(this);
         Tensor bias = contiguous(), out = empty(outShape, dtype, device());
         backend().addmm(bias, mat1.unsqueeze(0), mat2.unsqueeze(0), out.unsqueeze(0));
         return record(Op.ADDMM, out, new Tensor[] {this, mat1, mat2});
