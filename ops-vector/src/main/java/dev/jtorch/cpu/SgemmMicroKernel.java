@@ -16,9 +16,9 @@ import java.nio.ByteOrder;
  * FMA latency (4 cycles) times FMA pipes (2) needs. With 16 AVX2 registers the tile is 4 x 2 vectors: a
  * 6 x 2 tile (12 accumulators, the BLIS Haswell shape) measured at half speed under C2, whose scheduler hoists
  * the broadcasts and spills one accumulator to the stack, putting a store-load on that FMA chain.
- * The k loop steps both panel offsets instead of deriving them from the step: derived, C2 spent a shift, an add and
- * a sign extension per step on B's offset (19 instructions around 8 FMAs), and the 4 x 2 kernel ran 4-5% further
- * from the FMA peak on Zen 3. Unrolling the loop by hand measured worse (C2 hoists the second step's loads and spills).
+ * The k loop steps both panel offsets instead of deriving them from the step: derived, C2 recomputed B's offset
+ * each step with a move, a shift and an add (22 instructions around the 8 FMAs, 19 now), and the 4 x 2 kernel ran
+ * 4-5% further from the FMA peak on Zen 3. Unrolling by hand measured worse (C2 hoists the later steps' loads and spills).
  * Each width's species is a static final of its own class, so the JIT sees a constant and compiles every vector
  * op to one instruction; the classes differ only in that constant and the tile shape.
  *
