@@ -115,7 +115,7 @@ final class ImplicitConv {
     /**
      * B packed into panels over all of k once, the threads each packing a share of the column panels, for products
      * split by rows: each thread would otherwise gather all of B itself (ResNet layer4's 196 columns by 4608 taps,
-     * 18% of the product's time on each thread).
+     * about 7% of each thread's samples in the product).
      */
     private static PanelProduct.Panels packedOnce(PanelProduct.Operand b, int colPanels, int k, int nr) {
         float[] panels = ThreadBuffers.atLeast(SHARED_B, (long) colPanels * k * nr);
