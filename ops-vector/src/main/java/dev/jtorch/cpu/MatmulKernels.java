@@ -31,31 +31,28 @@ final class MatmulKernels {
         long work = (long) m * n * k;
         if (batches > 1 && work < SMALL_PRODUCT) {
             long grain = Math.max(1, IntraOpPool.DEFAULT_GRAIN / work);
-            IntraOpPool.parallelFor(batches, grain, (first, last) -> products(a, b, dst, (int) first, (int) last));
+            IntraOpPool.parallelFor(batches, grain, (first, last) -> products(a, b, dst, (int) first, (int) last, Epilogue.NONE));
         } else {
             // no lambda here: one large product (or a batch of them) allocates nothing on the Java heap
-            products(a, b, dst, 0, batches);
+            products(a, b, dst, 0, batches, Epilogue.NONE);
         }
     }
 
     /**
-     * dst[0] = a[0] @ b[0] + bias with the bias added in the GEMM's epilogue, as each tile of dst is finished;
-     * false, having done nothing, for dtypes without a GEMM (integers and bool) or an empty product.
+     * dst[0] = a[0] @ b[0] + bias with the bias added in the GEMM's epilogue, as each tile of dst is finished (an
+     * empty reduction leaves the bias); false, having done nothing, for dtypes without a GEMM (integers and bool).
      */
     static boolean addmm(Tensor bias, Tensor a, Tensor b, Tensor dst) {
-        DType t = dst.dtype();
-        int m = Math.toIntExact(dst.size(1)), n = Math.toIntExact(dst.size(2)), k = Math.toIntExact(a.size(2));
-        if (t != DType.FLOAT32 && t != DType.FLOAT64 || dst.numel() == 0) return false;
-        MemorySegment sa = segment(a), sb = segment(b), sd = segment(dst);
-        Epilogue epilogue = Epilogue.biasPerColumn(segment(bias), bias.storageOffset(), Activation.NONE);
-        long ai = a.storageOffset(), bi = b.storageOffset(), di = dst.storageOffset(), ldc = m == 1 ? n : dst.stride(1);
-        if (t == DType.FLOAT32) Sgemm.gemm(m, n, k, 1f, sa, ai, a.stride(1), a.stride(2), sb, bi, b.stride(1), b.stride(2), 0f, sd, di, ldc, epilogue);
-        else Dgemm.gemm(m, n, k, 1.0, sa, ai, a.stride(1), a.stride(2), sb, bi, b.stride(1), b.stride(2), 0.0, sd, di, ldc, epilogue);
+        if (dst.dtype() != DType.FLOAT32 && dst.dtype() != DType.FLOAT64) return false;
+        products(a, b, dst, 0, 1, Epilogue.biasPerColumn(segment(bias), bias.storageOffset(), Activation.NONE));
         return true;
     }
 
-    /** dst[i] = a[i] @ b[i] for batches [first, last), each through the GEMM of its dtype with the operands' strides. */
-    private static void products(Tensor a, Tensor b, Tensor dst, int first, int last) {
+    /**
+     * dst[i] = epilogue(a[i] @ b[i]) for batches [first, last), each through the GEMM of its dtype with the operands'
+     * strides; integer products take no epilogue (only {@link #matmul} passes them, with none).
+     */
+    private static void products(Tensor a, Tensor b, Tensor dst, int first, int last, Epilogue epilogue) {
         int m = Math.toIntExact(dst.size(1)), n = Math.toIntExact(dst.size(2));
         int k = Math.toIntExact(a.size(2));
         MemorySegment sa = segment(a), sb = segment(b), sd = segment(dst);
@@ -66,8 +63,8 @@ final class MatmulKernels {
             long ai = a.storageOffset() + i * a.stride(0), bi = b.storageOffset() + i * b.stride(0);
             long di = dst.storageOffset() + i * dst.stride(0);
             switch (t) {
-                case FLOAT32 -> Sgemm.gemm(m, n, k, 1f, sa, ai, aRow, aCol, sb, bi, bRow, bCol, 0f, sd, di, ldc);
-                case FLOAT64 -> Dgemm.gemm(m, n, k, 1.0, sa, ai, aRow, aCol, sb, bi, bRow, bCol, 0.0, sd, di, ldc);
+                case FLOAT32 -> Sgemm.gemm(m, n, k, 1f, sa, ai, aRow, aCol, sb, bi, bRow, bCol, 0f, sd, di, ldc, epilogue);
+                case FLOAT64 -> Dgemm.gemm(m, n, k, 1.0, sa, ai, aRow, aCol, sb, bi, bRow, bCol, 0.0, sd, di, ldc, epilogue);
                 default -> integerProduct(m, n, k, sa, a.dtype(), ai, aRow, aCol, sb, b.dtype(), bi, bRow, bCol, sd, t, di, ldc);
             }
         }
