@@ -98,9 +98,9 @@ public final class Sgemm {
      * CPU time per call at one thread, blocked -> unpacked (JDK 25, AVX2 Zen 3 core shared with other builds, the
      * best of 7 rounds after 0.6 s of warm-up per path, native operands; run-to-run noise about 10%):
      * 64x64x256 (LSTM backward dgates @ W_hh) 49.2 -> 28.9 us; 64x256x64 41.6 -> 31.0 us;
-     * 64x256x64 with A = h^T (the LSTM's dW_hh) 41.3 -> 33.2 us; 1920x64x256 1265 -> 1007 us;
-     * 64x400x120 101.7 -> 83.8 us; 120x400x64 with A transposed 103.8 -> 92.1 us; 128^3 74.6 -> 59.4 us;
-     * 192^3 216.6 -> 196.2 us.
+     * 64x256x64 with A = h^T (the LSTM's dW_hh) 41.3 -> 33.2 us; 64x400x120 101.7 -> 83.8 us; 120x400x64 with
+     * A transposed 103.8 -> 92.1 us. (Larger A went unpacked too then; the blocked path has since caught up,
+     * see {@link #UNPACKED_MAX_A}.)
      * At k = 1920 (256x64x1920, A transposed) it loses, 2009 -> 2371 us: a column strip of B (k x 2 vectors)
      * no longer fits L1, and packing's KC blocking is what keeps it there.
      * B = W^T (unit row stride) stays on the blocked path unless its transpose is kept: transposing B on every
@@ -109,10 +109,16 @@ public final class Sgemm {
      */
     static final int UNPACKED_MAX_K = 256;
     /**
-     * ...and A (copied whole to the heap, then read once per column tile) at most this many elements (2 MiB of
-     * floats); 1920x256 (the LSTM input projection's input gradient) is the largest measured, and won.
+     * ...and A (copied whole to the heap, then read once per column tile) at most this many elements: 32 KiB of
+     * floats, L1's size, so the n / 2L passes over A hit L1. Past it the blocked path, with the packing and the
+     * stepped k loop it has had since, measured faster (us per call, JDK 25, Zen 3, alternating in one process,
+     * medians of 30-75 rounds; unpacked -> blocked): 1920x256x64 (an LSTM's input projection, B = W^T kept)
+     * 1020 -> 813-839 at one thread, 752-905 -> 485-552 at two; 1920x64x256 (its input gradient) 1090-1392 ->
+     * 906-1158 and 663-956 -> 484-811; 512x256x64 264 -> 214; 256x3136x64 (a 1x1 convolution) 1694 -> 1137 at
+     * two; 128^3 106 -> 86; 64x3136x256 1422 against 1502 (level). Within it: 64x120x84 32 against 36,
+     * 64x64x256 34-62 against 42-64.
      */
-    static final long UNPACKED_MAX_A = 1L << 19;
+    static final long UNPACKED_MAX_A = 8192; // double: 4096
 
     private static final ValueLayout.OfFloat F = ValueLayout.JAVA_FLOAT;
     private static final ByteOrder ORDER = ByteOrder.nativeOrder();
