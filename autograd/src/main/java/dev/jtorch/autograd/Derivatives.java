@@ -191,13 +191,13 @@ final class Derivatives {
             // gradGates^T h_prev, with h_prev every step's incoming state: h0, then the outputs shifted by one step
             case LSTM_LAYER -> rule(Saves.BOTH, (c, g) -> {
                 boolean reverse = c.attr(0);
-                Tensor hiddenGates = c.attr(1), gates = c.in(0), weightHh = c.in(1), h0 = c.in(2), out = c.out();
+                Tensor activated = c.attr(1), weightHh = c.in(1), h0 = c.in(2), out = c.out();
                 Tensor gradGates = Tensor.empty(c.shape(0), g.dtype(), g.device());
                 Tensor gradH0 = Tensor.empty(c.shape(2), g.dtype(), g.device()), gradC0 = Tensor.empty(c.shape(3), g.dtype(), g.device());
-                g.backend().lstmLayerBackward(gates, hiddenGates, weightHh, c.in(3), out, reverse, g.contiguous(), gradGates, gradH0, gradC0);
+                g.backend().lstmLayerBackward(activated, weightHh, c.in(3), out, reverse, g.contiguous(), gradGates, gradH0, gradC0);
                 Tensor gradWeightHh = null;
                 if (c.needsGrad(1)) {
-                    long steps = gates.size(0), rows = steps * gates.size(1), hidden = h0.size(1);
+                    long steps = activated.size(0), rows = steps * activated.size(1), hidden = h0.size(1);
                     Tensor shifted = out.select(0, 0).narrow(0, reverse ? 1 : 0, steps - 1), first = h0.unsqueeze(0);
                     Tensor hPrev = reverse ? Tensor.cat(0, shifted, first) : Tensor.cat(0, first, shifted);
                     // as (h_prev^T gradGates)^T: the product packs the narrow h_prev as its transposed operand, and

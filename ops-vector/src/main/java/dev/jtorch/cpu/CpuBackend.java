@@ -104,17 +104,17 @@ public final class CpuBackend implements Backend {
         RecurrentKernels.lstmCellBackward(inputGates, hiddenGates, c, gradOut, gradGates, gradC);
     }
 
-    @Override public void lstmLayer(Tensor inputGates, Tensor weightHh, Tensor h0, Tensor c0, boolean reverse, Tensor out, Tensor hiddenGates) {
-        if (LstmLayerKernel.handles(inputGates, out, hiddenGates)) LstmLayerKernel.forward(inputGates, weightHh, h0, c0, reverse, out, hiddenGates);
-        else Backend.super.lstmLayer(inputGates, weightHh, h0, c0, reverse, out, hiddenGates);
+    @Override public void lstmLayer(Tensor inputGates, Tensor weightHh, Tensor h0, Tensor c0, boolean reverse, Tensor out, Tensor gates) {
+        if (LstmLayerKernel.handles(inputGates, out, gates)) LstmLayerKernel.forward(inputGates, weightHh, h0, c0, reverse, out, gates);
+        else Backend.super.lstmLayer(inputGates, weightHh, h0, c0, reverse, out, gates);
     }
 
-    @Override public void lstmLayerBackward(Tensor inputGates, Tensor hiddenGates, Tensor weightHh, Tensor c0, Tensor out, boolean reverse,
+    @Override public void lstmLayerBackward(Tensor gates, Tensor weightHh, Tensor c0, Tensor out, boolean reverse,
                                             Tensor gradOut, Tensor gradGates, Tensor gradH0, Tensor gradC0) {
-        if (LstmLayerKernel.handlesBackward(inputGates, hiddenGates, out, gradOut, gradGates, gradH0, gradC0)) {
-            LstmLayerKernel.backward(inputGates, hiddenGates, weightHh, c0, out, reverse, gradOut, gradGates, gradH0, gradC0);
+        if (LstmLayerKernel.handlesBackward(gates, out, gradOut, gradGates, gradH0, gradC0)) {
+            LstmLayerKernel.backward(gates, weightHh, c0, out, reverse, gradOut, gradGates, gradH0, gradC0);
         } else {
-            Backend.super.lstmLayerBackward(inputGates, hiddenGates, weightHh, c0, out, reverse, gradOut, gradGates, gradH0, gradC0);
+            Backend.super.lstmLayerBackward(gates, weightHh, c0, out, reverse, gradOut, gradGates, gradH0, gradC0);
         }
     }
 

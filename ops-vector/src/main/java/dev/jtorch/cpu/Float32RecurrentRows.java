@@ -3,6 +3,8 @@ package dev.jtorch.cpu;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorSpecies;
 
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
 import java.nio.ByteOrder;
 
 /**
@@ -29,19 +31,24 @@ final class Float32RecurrentRows implements RecurrentRows {
         return holder[0];
     }
 
-    @Override public int lstm(MatrixRows ig, MatrixRows hg, MatrixRows c, MatrixRows hNext, MatrixRows cNext, long b, int hidden) {
+    @Override public int lstm(MatrixRows ig, MatrixRows hg, MatrixRows c, MatrixRows hNext, MatrixRows cNext, MatrixRows gates,
+                              long b, int hidden) {
         int end = S.loopBound(hidden);
         if (end == 0) return 0;
         float[] e = lstmGateExponentials(ig, hg, b, hidden, end);
+        activateGates(e, end);
         int tanhC = 4 * end;
         for (int j = 0; j < end; j += L) {
-            FloatVector i = sigmoid(e, j), f = sigmoid(e, end + j), g = tanh(e, 2 * end + j);
+            FloatVector i = FloatVector.fromArray(S, e, j), f = FloatVector.fromArray(S, e, end + j), g = FloatVector.fromArray(S, e, 2 * end + j);
             FloatVector cn = f.fma(load(c, b, j), i.mul(g));
             store(cn, cNext, b, j);
             cn.mul(-2f).intoArray(e, tanhC + j);
         }
         FloatVectorMath.expInPlace(e, tanhC, tanhC + end);
-        for (int j = 0; j < end; j += L) store(sigmoid(e, 3 * end + j).mul(tanh(e, tanhC + j)), hNext, b, j);
+        for (int j = 0; j < end; j += L) store(FloatVector.fromArray(S, e, 3 * end + j).mul(tanh(e, tanhC + j)), hNext, b, j);
+        if (gates != null) {   // hg's row is read: gates may be hg
+            for (int k = 0; k < 4; k++) MemorySegment.copy(e, k * end, gates.memory(), ValueLayout.JAVA_FLOAT, gates.at(b, k * hidden) * Float.BYTES, end);
+        }
         return end;
     }
 
@@ -52,6 +59,23 @@ final class Float32RecurrentRows implements RecurrentRows {
         float[] e = lstmGateExponentials(ig, hg, b, hidden, end);
         activateGates(e, end);
         lstmStageTanhC(e, c, b, end);
+        lstmCellGradient(e, gradHNext, gradCNext, gradC, b, end);
+        lstmGateGradients(e, c, gradHNext, gradGates, b, hidden, end);
+        return end;
+    }
+
+    @Override public int lstmBackwardFromGates(MatrixRows gates, MatrixRows c, MatrixRows cNext, MatrixRows gradHNext, MatrixRows gradCNext,
+                                               MatrixRows gradGates, MatrixRows gradC, long b, int hidden) {
+        int end = S.loopBound(hidden);
+        if (end == 0) return 0;
+        float[] e = stage(6 * end);
+        for (int k = 0; k < 4; k++) {
+            MemorySegment.copy(gates.memory(), ValueLayout.JAVA_FLOAT, gates.at(b, k * hidden) * Float.BYTES, e, k * end, end);
+        }
+        int tanhC = 4 * end;
+        for (int j = 0; j < end; j += L) load(cNext, b, j).mul(-2f).intoArray(e, tanhC + j);
+        FloatVectorMath.expInPlace(e, tanhC, tanhC + end);
+        for (int k = tanhC; k < tanhC + end; k++) e[k] = 2f / (1f + e[k]) - 1f;
         lstmCellGradient(e, gradHNext, gradCNext, gradC, b, end);
         lstmGateGradients(e, c, gradHNext, gradGates, b, hidden, end);
         return end;

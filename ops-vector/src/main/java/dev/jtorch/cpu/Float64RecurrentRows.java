@@ -19,13 +19,20 @@ final class Float64RecurrentRows implements RecurrentRows {
 
     private Float64RecurrentRows() {}
 
-    @Override public int lstm(MatrixRows ig, MatrixRows hg, MatrixRows c, MatrixRows hNext, MatrixRows cNext, long b, int hidden) {
+    @Override public int lstm(MatrixRows ig, MatrixRows hg, MatrixRows c, MatrixRows hNext, MatrixRows cNext, MatrixRows gates,
+                              long b, int hidden) {
         int end = S.loopBound(hidden);
         for (int j = 0; j < end; j += S.length()) {
             DoubleVector i = sigmoid(gate(ig, hg, b, j));
             DoubleVector f = sigmoid(gate(ig, hg, b, hidden + j));
             DoubleVector g = tanh(gate(ig, hg, b, 2 * hidden + j));
             DoubleVector o = sigmoid(gate(ig, hg, b, 3 * hidden + j));
+            if (gates != null) {   // this vector's four gate blocks are read: hg may be gates
+                store(i, gates, b, j);
+                store(f, gates, b, hidden + j);
+                store(g, gates, b, 2 * hidden + j);
+                store(o, gates, b, 3 * hidden + j);
+            }
             DoubleVector cn = f.fma(load(c, b, j), i.mul(g));
             store(cn, cNext, b, j);
             store(o.mul(tanh(cn)), hNext, b, j);
@@ -43,15 +50,34 @@ final class Float64RecurrentRows implements RecurrentRows {
             DoubleVector o = sigmoid(gate(ig, hg, b, 3 * hidden + j));
             DoubleVector cPrev = load(c, b, j);
             DoubleVector tanhC = tanh(f.fma(cPrev, i.mul(g)));
-            DoubleVector gh = load(gradHNext, b, j);
-            DoubleVector gc = gh.mul(o).fma(ONE.sub(tanhC.mul(tanhC)), load(gradCNext, b, j));
-            store(gc.mul(g).mul(i.mul(ONE.sub(i))), gradGates, b, j);
-            store(gc.mul(cPrev).mul(f.mul(ONE.sub(f))), gradGates, b, hidden + j);
-            store(gc.mul(i).mul(ONE.sub(g.mul(g))), gradGates, b, 2 * hidden + j);
-            store(gh.mul(tanhC).mul(o.mul(ONE.sub(o))), gradGates, b, 3 * hidden + j);
-            store(gc.mul(f), gradC, b, j);
+            gradients(i, f, g, o, cPrev, tanhC, gradHNext, gradCNext, gradGates, gradC, b, j, hidden);
         }
         return end;
+    }
+
+    @Override public int lstmBackwardFromGates(MatrixRows gates, MatrixRows c, MatrixRows cNext, MatrixRows gradHNext, MatrixRows gradCNext,
+                                               MatrixRows gradGates, MatrixRows gradC, long b, int hidden) {
+        int end = S.loopBound(hidden);
+        for (int j = 0; j < end; j += S.length()) {
+            DoubleVector i = load(gates, b, j), f = load(gates, b, hidden + j);
+            DoubleVector g = load(gates, b, 2 * hidden + j), o = load(gates, b, 3 * hidden + j);
+            DoubleVector cPrev = load(c, b, j);
+            DoubleVector tanhC = tanh(load(cNext, b, j));
+            gradients(i, f, g, o, cPrev, tanhC, gradHNext, gradCNext, gradGates, gradC, b, j, hidden);
+        }
+        return end;
+    }
+
+    /** The chain rule through one vector of a step, from its gates, c and tanh(c'); small enough for C2 to inline. */
+    private static void gradients(DoubleVector i, DoubleVector f, DoubleVector g, DoubleVector o, DoubleVector cPrev, DoubleVector tanhC,
+                                  MatrixRows gradHNext, MatrixRows gradCNext, MatrixRows gradGates, MatrixRows gradC, long b, int j, int hidden) {
+        DoubleVector gh = load(gradHNext, b, j);
+        DoubleVector gc = gh.mul(o).fma(ONE.sub(tanhC.mul(tanhC)), load(gradCNext, b, j));
+        store(gc.mul(g).mul(i.mul(ONE.sub(i))), gradGates, b, j);
+        store(gc.mul(cPrev).mul(f.mul(ONE.sub(f))), gradGates, b, hidden + j);
+        store(gc.mul(i).mul(ONE.sub(g.mul(g))), gradGates, b, 2 * hidden + j);
+        store(gh.mul(tanhC).mul(o.mul(ONE.sub(o))), gradGates, b, 3 * hidden + j);
+        store(gc.mul(f), gradC, b, j);
     }
 
     @Override public int gru(MatrixRows gi, MatrixRows gh, MatrixRows h, MatrixRows hNext, long b, int hidden) {

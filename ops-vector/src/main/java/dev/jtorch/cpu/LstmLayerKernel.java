@@ -11,7 +11,10 @@ import java.lang.foreign.ValueLayout;
  * and float64. Batch rows never meet in the recurrence, so the batch is split over the threads once and each
  * thread runs every step for its own rows: per step one product {@code h_prev W_hh^T} of its rows
  * ({@link Sgemm}/{@link Dgemm}) and the fused cell rows of {@link RecurrentKernels}, with no hand-off between
- * steps. Step by step, each step's 64-row product is too small to split, so it ran on one thread.
+ * steps. Step by step, each step's 64-row product is too small to split, so it ran on one thread. Each step's
+ * product lands in its block of the gates tensor, and the cell pass overwrites it there with the activated gates
+ * (cuDNN's reserve space): the backward reads them and c' instead of recomputing the gates from both projections,
+ * one tanh per hidden unit instead of five exponentials, and never reads the input projections.
  *
  * <p>With {@link #PANEL_MIN_ROWS} or more float32 rows per thread, each step's product runs on Sgemm's micro-kernel
  * against W_hh^T (forward) or W_hh (backward) packed into panels once per call. Otherwise the forward product reads
@@ -50,13 +53,13 @@ final class LstmLayerKernel implements IntraOpPool.RangeBody {
     private LstmLayerKernel() {}
 
     /** Whether the kernel takes these operands: float32 or float64, the per-step blocks contiguous. */
-    static boolean handles(Tensor inputGates, Tensor out, Tensor hiddenGates) {
+    static boolean handles(Tensor inputGates, Tensor out, Tensor gates) {
         DType d = inputGates.dtype();
-        return (d == DType.FLOAT32 || d == DType.FLOAT64) && inputGates.isContiguous() && out.isContiguous() && hiddenGates.isContiguous();
+        return (d == DType.FLOAT32 || d == DType.FLOAT64) && inputGates.isContiguous() && out.isContiguous() && gates.isContiguous();
     }
 
-    static boolean handlesBackward(Tensor inputGates, Tensor hiddenGates, Tensor out, Tensor gradOut, Tensor gradGates, Tensor gradH0, Tensor gradC0) {
-        return handles(inputGates, out, hiddenGates) && gradOut.isContiguous() && gradGates.isContiguous() && gradH0.isContiguous() && gradC0.isContiguous();
+    static boolean handlesBackward(Tensor gates, Tensor out, Tensor gradOut, Tensor gradGates, Tensor gradH0, Tensor gradC0) {
+        return handles(gates, out, gates) && gradOut.isContiguous() && gradGates.isContiguous() && gradH0.isContiguous() && gradC0.isContiguous();
     }
 
     // ---- the call's operands, set by the calling thread, read by every participant ----
@@ -64,8 +67,8 @@ final class LstmLayerKernel implements IntraOpPool.RangeBody {
     private boolean backward, reverse;
     private DType dtype;
     private int steps, batch, hidden;
-    private MemorySegment gates, hiddenGates, states, weight, weightT, h0, c0, gradOut, gradGates, gradH0, gradC0;
-    private long gatesOff, hiddenGatesOff, statesOff, weightOff, weightRowStride, weightColStride;
+    private MemorySegment inputGates, activated, states, weight, weightT, h0, c0, gradOut, gradGates, gradH0, gradC0;
+    private long inputGatesOff, activatedOff, statesOff, weightOff, weightRowStride, weightColStride;
     private long h0Off, h0RowStride, h0ColStride, c0Off, c0RowStride, c0ColStride;
     private long gradOutOff, gradGatesOff, gradH0Off, gradC0Off;
     /** B of every step's product in the micro-kernel's panels, or null where the steps call {@link #gemm}. */
@@ -73,9 +76,10 @@ final class LstmLayerKernel implements IntraOpPool.RangeBody {
     /** W_hh^T in {@link StripGemv}'s strips for rows below one tile (batch-1 inference), or null. */
     private float[] strips;
 
-    static void forward(Tensor inputGates, Tensor weightHh, Tensor h0, Tensor c0, boolean reverse, Tensor out, Tensor hiddenGates) {
+    /** Every step's h and c to out, and its activated gates to gates (the product h W_hh^T lands there first). */
+    static void forward(Tensor inputGates, Tensor weightHh, Tensor h0, Tensor c0, boolean reverse, Tensor out, Tensor gates) {
         LstmLayerKernel k = CALLS.get();
-        k.operands(false, reverse, inputGates, weightHh, c0, out, hiddenGates);
+        k.operands(false, reverse, inputGates, weightHh, c0, out, gates);
         k.h0 = ElementAccess.segment(h0);
         k.h0Off = h0.storageOffset();
         k.h0RowStride = h0.stride(0);
@@ -87,10 +91,11 @@ final class LstmLayerKernel implements IntraOpPool.RangeBody {
         k.launch();
     }
 
-    static void backward(Tensor inputGates, Tensor hiddenGates, Tensor weightHh, Tensor c0, Tensor out, boolean reverse,
+    /** From the forward's activated gates and states: every step's gate gradients, and the initial states'. */
+    static void backward(Tensor gates, Tensor weightHh, Tensor c0, Tensor out, boolean reverse,
                          Tensor gradOut, Tensor gradGates, Tensor gradH0, Tensor gradC0) {
         LstmLayerKernel k = CALLS.get();
-        k.operands(true, reverse, inputGates, weightHh, c0, out, hiddenGates);
+        k.operands(true, reverse, gates, weightHh, c0, out, gates);
         k.gradOut = ElementAccess.segment(gradOut);
         k.gradOutOff = gradOut.storageOffset();
         k.gradGates = ElementAccess.segment(gradGates);
@@ -103,17 +108,18 @@ final class LstmLayerKernel implements IntraOpPool.RangeBody {
         k.launch();
     }
 
-    private void operands(boolean backward, boolean reverse, Tensor inputGates, Tensor weightHh, Tensor c0, Tensor out, Tensor hiddenGates) {
+    /** In the backward, inputGates is the activated gates (only their shape is read from it). */
+    private void operands(boolean backward, boolean reverse, Tensor inputGates, Tensor weightHh, Tensor c0, Tensor out, Tensor activated) {
         this.backward = backward;
         this.reverse = reverse;
         dtype = inputGates.dtype();
         steps = (int) inputGates.size(0);
         batch = (int) inputGates.size(1);
         hidden = (int) c0.size(1);
-        gates = ElementAccess.segment(inputGates);
-        gatesOff = inputGates.storageOffset();
-        this.hiddenGates = ElementAccess.segment(hiddenGates);
-        hiddenGatesOff = hiddenGates.storageOffset();
+        this.inputGates = ElementAccess.segment(inputGates);
+        inputGatesOff = inputGates.storageOffset();
+        this.activated = ElementAccess.segment(activated);
+        activatedOff = activated.storageOffset();
         states = ElementAccess.segment(out);
         statesOff = out.storageOffset();
         weight = ElementAccess.segment(weightHh);
@@ -139,7 +145,7 @@ final class LstmLayerKernel implements IntraOpPool.RangeBody {
             if (threads == 1) run(0, batch);
             else IntraOpPool.parallelFor(batch, Math.ceilDiv(batch, threads), this);
         } finally {   // do not keep the operands alive
-            gates = hiddenGates = states = weight = weightT = h0 = c0 = gradOut = gradGates = gradH0 = gradC0 = null;
+            inputGates = activated = states = weight = weightT = h0 = c0 = gradOut = gradGates = gradH0 = gradC0 = null;
             stepWeight = null;
             strips = null;
         }
@@ -181,8 +187,8 @@ final class LstmLayerKernel implements IntraOpPool.RangeBody {
 
     // ---- offsets (in elements) of step t's block [B, width] in a contiguous [.., T, B, width] tensor ----
 
-    private long gatesAt(int t) { return gatesOff + (long) t * batch * 4 * hidden; }
-    private long hiddenGatesAt(int t) { return hiddenGatesOff + (long) t * batch * 4 * hidden; }
+    private long inputGatesAt(int t) { return inputGatesOff + (long) t * batch * 4 * hidden; }
+    private long activatedAt(int t) { return activatedOff + (long) t * batch * 4 * hidden; }
     private long gradGatesAt(int t) { return gradGatesOff + (long) t * batch * 4 * hidden; }
     /** Step t's h (which = 0) or c (which = 1) in out [2, T, B, H]. */
     private long stateAt(int which, int t) { return statesOff + ((long) which * steps + t) * batch * hidden; }
@@ -200,9 +206,9 @@ final class LstmLayerKernel implements IntraOpPool.RangeBody {
             MemorySegment hSeg = s == 0 ? h0 : states;
             long hAt = s == 0 ? h0Off + b0 * h0RowStride : stateAt(0, prev) + (long) b0 * hidden;
             long hRowStride = s == 0 ? h0RowStride : hidden, hColStride = s == 0 ? h0ColStride : 1;
-            long hgAt = hiddenGatesAt(t);
+            long hgAt = activatedAt(t);
             if (stepWeight != null && hColStride == 1 && hRowStride == hidden) {
-                stepProduct(rows, gateWidth, hidden, hSeg, hAt, hiddenGates, hgAt + (long) b0 * gateWidth, gateWidth, false);
+                stepProduct(rows, gateWidth, hidden, hSeg, hAt, activated, hgAt + (long) b0 * gateWidth, gateWidth, false);
             } else if (strips != null) {
                 float[] x = w.row(hidden), out = w.gates(Math.ceilDiv(gateWidth, StripGemv.WIDTH) * StripGemv.WIDTH);
                 for (int r = 0; r < rows; r++) {
@@ -210,22 +216,23 @@ final class LstmLayerKernel implements IntraOpPool.RangeBody {
                     if (hColStride == 1) MemorySegment.copy(hSeg, ValueLayout.JAVA_FLOAT, at * Float.BYTES, x, 0, hidden);
                     else for (int p = 0; p < hidden; p++) x[p] = hSeg.getAtIndex(ValueLayout.JAVA_FLOAT, at + p * hColStride);
                     StripGemv.multiply(x, hidden, strips, gateWidth, out);
-                    MemorySegment.copy(out, 0, hiddenGates, ValueLayout.JAVA_FLOAT, (hgAt + (long) (b0 + r) * gateWidth) * Float.BYTES, gateWidth);
+                    MemorySegment.copy(out, 0, activated, ValueLayout.JAVA_FLOAT, (hgAt + (long) (b0 + r) * gateWidth) * Float.BYTES, gateWidth);
                 }
             } else if (stepWeight != null) {   // a strided h0: W_hh^T through W_hh's strides
                 gemm(rows, gateWidth, hidden, hSeg, hAt, hRowStride, hColStride, weight, weightOff, weightColStride, weightRowStride,
-                        0, hiddenGates, hgAt + (long) b0 * gateWidth, gateWidth);
+                        0, activated, hgAt + (long) b0 * gateWidth, gateWidth);
             } else {
                 gemm(rows, gateWidth, hidden, hSeg, hAt, hRowStride, hColStride, weightT, 0, gateWidth, 1,
-                        0, hiddenGates, hgAt + (long) b0 * gateWidth, gateWidth);
+                        0, activated, hgAt + (long) b0 * gateWidth, gateWidth);
             }
-            ig.point(gates, dtype, gatesAt(t), gateWidth, 1);
-            hg.point(hiddenGates, dtype, hgAt, gateWidth, 1);
+            ig.point(inputGates, dtype, inputGatesAt(t), gateWidth, 1);
+            hg.point(activated, dtype, hgAt, gateWidth, 1);
             if (s == 0) c.point(c0, dtype, c0Off, c0RowStride, c0ColStride);
             else c.point(states, dtype, stateAt(1, prev), hidden, 1);
             hNext.point(states, dtype, stateAt(0, t), hidden, 1);
             cNext.point(states, dtype, stateAt(1, t), hidden, 1);
-            RecurrentKernels.lstmRows(RecurrentKernels.vectorRows(dtype, c.unitColumns()), ig, hg, c, hNext, cNext, b0, b1, hidden);
+            // the activated gates overwrite the product in place, for the backward
+            RecurrentKernels.lstmRows(RecurrentKernels.vectorRows(dtype, c.unitColumns()), ig, hg, c, hNext, cNext, hg, b0, b1, hidden);
         }
     }
 
@@ -236,7 +243,7 @@ final class LstmLayerKernel implements IntraOpPool.RangeBody {
         MemorySegment scratch = w.scratch(3 * block * dtype.byteSize());
         // three [rows, H] blocks: dh into this step, dc into this step, and dc out of it (into the previous step)
         long gradH = 0, gradCIn = block, gradCOut = 2 * block;
-        MatrixRows ig = w.handles[0], hg = w.handles[1], c = w.handles[2], dh = w.handles[3], dcIn = w.handles[4];
+        MatrixRows cNext = w.handles[0], act = w.handles[1], c = w.handles[2], dh = w.handles[3], dcIn = w.handles[4];
         MatrixRows dGates = w.handles[5], dcOut = w.handles[6];
         long rowShift = (long) b0 * hidden;   // scratch rows start at b0: handle row b is scratch row b - b0
         for (int s = steps - 1; s >= 0; s--) {
@@ -250,15 +257,16 @@ final class LstmLayerKernel implements IntraOpPool.RangeBody {
             }
             copyRows(gradOut, gradStateAt(1, t) + rowShift, scratch, gradCIn, block);
             if (s < steps - 1) addRows(scratch, gradCOut, gradCIn, block);
-            ig.point(gates, dtype, gatesAt(t), gateWidth, 1);
-            hg.point(hiddenGates, dtype, hiddenGatesAt(t), gateWidth, 1);
+            act.point(activated, dtype, activatedAt(t), gateWidth, 1);
+            cNext.point(states, dtype, stateAt(1, t), hidden, 1);
             if (s == 0) c.point(c0, dtype, c0Off, c0RowStride, c0ColStride);
             else c.point(states, dtype, stateAt(1, prev), hidden, 1);
             dh.point(scratch, dtype, gradH - rowShift, hidden, 1);
             dcIn.point(scratch, dtype, gradCIn - rowShift, hidden, 1);
             dGates.point(gradGates, dtype, gradGatesAt(t), gateWidth, 1);
             dcOut.point(scratch, dtype, gradCOut - rowShift, hidden, 1);
-            RecurrentKernels.lstmBackwardRows(RecurrentKernels.vectorRows(dtype, c.unitColumns()), ig, hg, c, dh, dcIn, dGates, dcOut, b0, b1, hidden);
+            RecurrentKernels.lstmBackwardFromGatesRows(RecurrentKernels.vectorRows(dtype, c.unitColumns()), act, c, cNext, dh, dcIn, dGates, dcOut,
+                    b0, b1, hidden);
         }
         int first = step(0);
         gemm(rows, hidden, gateWidth, gradGates, gradGatesAt(first) + (long) b0 * gateWidth, gateWidth, 1,

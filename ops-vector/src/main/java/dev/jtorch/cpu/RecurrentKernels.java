@@ -53,15 +53,16 @@ final class RecurrentKernels {
         long batch = c.size(0);
         RecurrentRows vector = vectorRows(c.dtype(), ig.unitColumns() && hg.unitColumns() && cell.unitColumns()
                 && hNext.unitColumns() && cNext.unitColumns());
-        if (serial(batch, hidden)) lstmRows(vector, ig, hg, cell, hNext, cNext, 0, batch, hidden);
-        else IntraOpPool.parallelFor(batch, grain(hidden), (b0, b1) -> lstmRows(vector, ig, hg, cell, hNext, cNext, b0, b1, hidden));
+        if (serial(batch, hidden)) lstmRows(vector, ig, hg, cell, hNext, cNext, null, 0, batch, hidden);
+        else IntraOpPool.parallelFor(batch, grain(hidden), (b0, b1) -> lstmRows(vector, ig, hg, cell, hNext, cNext, null, b0, b1, hidden));
     }
 
+    /** Rows [b0, b1) of one LSTM step; with {@code gates} not null (it may be hg), their activated gates too. */
     static void lstmRows(RecurrentRows vector, MatrixRows ig, MatrixRows hg, MatrixRows cell, MatrixRows hNext, MatrixRows cNext,
-                                 long b0, long b1, int hidden) {
+                         MatrixRows gates, long b0, long b1, int hidden) {
         for (long b = b0; b < b1; b++) {
-            int j = vector == null ? 0 : vector.lstm(ig, hg, cell, hNext, cNext, b, hidden);
-            for (; j < hidden; j++) lstmElement(ig, hg, cell, hNext, cNext, b, j, hidden);
+            int j = vector == null ? 0 : vector.lstm(ig, hg, cell, hNext, cNext, gates, b, hidden);
+            for (; j < hidden; j++) lstmElement(ig, hg, cell, hNext, cNext, gates, b, j, hidden);
         }
     }
 
@@ -87,12 +88,31 @@ final class RecurrentKernels {
         }
     }
 
-    /** c' = f*c + i*g, h' = o*tanh(c') at (b, j), gate order i, f, g, o. */
-    static void lstmElement(MatrixRows ig, MatrixRows hg, MatrixRows c, MatrixRows hNext, MatrixRows cNext, long b, int j, int hidden) {
+    /**
+     * Rows [b0, b1) of one LSTM step's gradient from the step's activated gates and its c' (cNext), as a layer's
+     * forward left them: nothing to recompute but tanh(c').
+     */
+    static void lstmBackwardFromGatesRows(RecurrentRows vector, MatrixRows gates, MatrixRows cell, MatrixRows cNext, MatrixRows gradHNext,
+                                          MatrixRows gradCNext, MatrixRows gradG, MatrixRows gradCell, long b0, long b1, int hidden) {
+        for (long b = b0; b < b1; b++) {
+            int j = vector == null ? 0 : vector.lstmBackwardFromGates(gates, cell, cNext, gradHNext, gradCNext, gradG, gradCell, b, hidden);
+            for (; j < hidden; j++) lstmBackwardFromGatesElement(gates, cell, cNext, gradHNext, gradCNext, gradG, gradCell, b, j, hidden);
+        }
+    }
+
+    /** c' = f*c + i*g, h' = o*tanh(c') at (b, j), gate order i, f, g, o; the activated gates to {@code gates} if not null. */
+    static void lstmElement(MatrixRows ig, MatrixRows hg, MatrixRows c, MatrixRows hNext, MatrixRows cNext, MatrixRows gates,
+                            long b, int j, int hidden) {
         double i = sigmoid(ig.get(b, j) + hg.get(b, j));
         double f = sigmoid(ig.get(b, hidden + j) + hg.get(b, hidden + j));
         double g = Math.tanh(ig.get(b, 2 * hidden + j) + hg.get(b, 2 * hidden + j));
         double o = sigmoid(ig.get(b, 3 * hidden + j) + hg.get(b, 3 * hidden + j));
+        if (gates != null) {
+            gates.set(b, j, i);
+            gates.set(b, hidden + j, f);
+            gates.set(b, 2 * hidden + j, g);
+            gates.set(b, 3 * hidden + j, o);
+        }
         double cn = f * c.get(b, j) + i * g;
         cNext.set(b, j, cn);
         hNext.set(b, j, o * Math.tanh(cn));
@@ -106,7 +126,18 @@ final class RecurrentKernels {
         double g = Math.tanh(ig.get(b, 2 * hidden + j) + hg.get(b, 2 * hidden + j));
         double o = sigmoid(ig.get(b, 3 * hidden + j) + hg.get(b, 3 * hidden + j));
         double cPrev = c.get(b, j);
-        double tanhC = Math.tanh(f * cPrev + i * g);
+        lstmGradientElement(i, f, g, o, cPrev, Math.tanh(f * cPrev + i * g), gradHNext, gradCNext, gradGates, gradC, b, j, hidden);
+    }
+
+    /** The chain rule through {@link #lstmElement} from the activated gates the forward kept, and c'. */
+    static void lstmBackwardFromGatesElement(MatrixRows gates, MatrixRows c, MatrixRows cNext, MatrixRows gradHNext, MatrixRows gradCNext,
+                                             MatrixRows gradGates, MatrixRows gradC, long b, int j, int hidden) {
+        lstmGradientElement(gates.get(b, j), gates.get(b, hidden + j), gates.get(b, 2 * hidden + j), gates.get(b, 3 * hidden + j),
+                c.get(b, j), Math.tanh(cNext.get(b, j)), gradHNext, gradCNext, gradGates, gradC, b, j, hidden);
+    }
+
+    private static void lstmGradientElement(double i, double f, double g, double o, double cPrev, double tanhC, MatrixRows gradHNext,
+                                            MatrixRows gradCNext, MatrixRows gradGates, MatrixRows gradC, long b, int j, int hidden) {
         double gh = gradHNext.get(b, j);
         double gc = gradCNext.get(b, j) + gh * o * (1 - tanhC * tanhC);
         gradGates.set(b, j, gc * g * i * (1 - i));

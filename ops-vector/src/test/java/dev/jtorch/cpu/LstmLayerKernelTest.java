@@ -6,6 +6,7 @@ import dev.jtorch.tensor.Recurrent;
 import dev.jtorch.tensor.Tensor;
 import org.junit.jupiter.api.Test;
 
+import java.util.List;
 import java.util.Set;
 
 import static dev.jtorch.cpu.ComposedReference.Layout;
@@ -55,18 +56,22 @@ class LstmLayerKernelTest {
                         Tensor h0 = matrix(dtype, batch, hidden, draw(dtype, batch * hidden, seed + 2, 1), layout);
                         Tensor c0 = matrix(dtype, batch, hidden, draw(dtype, batch * hidden, seed + 3, 1), layout);
 
-                        Tensor out = empty(dtype, 2, steps, batch, hidden), hg = empty(dtype, steps, batch, 4 * hidden);
-                        Tensor refOut = empty(dtype, 2, steps, batch, hidden), refHg = empty(dtype, steps, batch, 4 * hidden);
-                        CPU.lstmLayer(gates, weight, h0, c0, reverse, out, hg);
-                        COMPOSED.lstmLayer(gates, weight, h0, c0, reverse, refOut, refHg);
+                        Tensor out = empty(dtype, 2, steps, batch, hidden), act = empty(dtype, steps, batch, 4 * hidden);
+                        Tensor refOut = empty(dtype, 2, steps, batch, hidden), refAct = empty(dtype, steps, batch, 4 * hidden);
+                        CPU.lstmLayer(gates, weight, h0, c0, reverse, out, act);
+                        COMPOSED.lstmLayer(gates, weight, h0, c0, reverse, refOut, refAct);
                         assertClose(values(refOut), values(out), rtol(dtype), atol(dtype), what + " states");
-                        assertClose(values(refHg), values(hg), rtol(dtype), atol(dtype), what + " hidden gates");
+                        assertClose(values(refAct), values(act), rtol(dtype), atol(dtype), what + " activated gates");
+                        int first = reverse ? steps - 1 : 0;
+                        List<Tensor> pre = gates.select(0, first).add(h0.matmul(weight.t())).chunk(4, 1);
+                        Tensor expected = Tensor.cat(1, pre.get(0).sigmoid(), pre.get(1).sigmoid(), pre.get(2).tanh(), pre.get(3).sigmoid());
+                        assertClose(values(expected), values(act.select(0, first)), rtol(dtype), atol(dtype), what + " first step's gates by definition");
 
                         Tensor gradOut = tensor(dtype, new long[] {2, steps, batch, hidden}, draw(dtype, 2 * steps * batch * hidden, seed + 4, 1));
                         Tensor gradGates = empty(dtype, steps, batch, 4 * hidden), gradH0 = empty(dtype, batch, hidden), gradC0 = empty(dtype, batch, hidden);
                         Tensor refGates = empty(dtype, steps, batch, 4 * hidden), refH0 = empty(dtype, batch, hidden), refC0 = empty(dtype, batch, hidden);
-                        CPU.lstmLayerBackward(gates, refHg, weight, c0, refOut, reverse, gradOut, gradGates, gradH0, gradC0);
-                        COMPOSED.lstmLayerBackward(gates, refHg, weight, c0, refOut, reverse, gradOut, refGates, refH0, refC0);
+                        CPU.lstmLayerBackward(refAct, weight, c0, refOut, reverse, gradOut, gradGates, gradH0, gradC0);
+                        COMPOSED.lstmLayerBackward(refAct, weight, c0, refOut, reverse, gradOut, refGates, refH0, refC0);
                         assertClose(values(refGates), values(gradGates), rtol(dtype), atol(dtype), what + " gradGates");
                         assertClose(values(refH0), values(gradH0), rtol(dtype), atol(dtype), what + " gradH0");
                         assertClose(values(refC0), values(gradC0), rtol(dtype), atol(dtype), what + " gradC0");

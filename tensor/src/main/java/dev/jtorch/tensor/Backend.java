@@ -188,48 +188,58 @@ public interface Backend {
 
     /**
      * A whole LSTM layer in one direction, as cuDNN's RNN call: for each step t (from the last back to the first when
-     * {@code reverse}), {@code hiddenGates[t] = h_prev W_hh^T} and then {@link #lstmCell} with {@code inputGates[t]}
-     * ([T, B, 4H], the input projections of all steps with both biases), writing step t's h' and c' to
-     * {@code out[0, t]} and {@code out[1, t]} (out [2, T, B, H]). h_prev and c_prev are h0 and c0 [B, H] at the first
-     * step. hiddenGates [T, B, 4H] is written, for the backward pass. The default is the step loop over the
-     * primitives; a backend overrides it to keep the loop inside one kernel.
+     * {@code reverse}), the pre-activations {@code inputGates[t] + h_prev W_hh^T} ([B, 4H], inputGates [T, B, 4H]
+     * holding the input projections of all steps with both biases), then {@link #lstmCell}'s equations, writing step
+     * t's h' and c' to {@code out[0, t]} and {@code out[1, t]} (out [2, T, B, H]) and its activated gates
+     * (sigmoid i, sigmoid f, tanh g, sigmoid o) to {@code gates[t]} ([T, B, 4H]), which the backward reads, as
+     * cuDNN's reserve space. h_prev and c_prev are h0 and c0 [B, H] at the first step. The default is the step
+     * loop over the primitives; a backend overrides it to keep the loop inside one kernel.
      */
-    default void lstmLayer(Tensor inputGates, Tensor weightHh, Tensor h0, Tensor c0, boolean reverse, Tensor out, Tensor hiddenGates) {
+    default void lstmLayer(Tensor inputGates, Tensor weightHh, Tensor h0, Tensor c0, boolean reverse, Tensor out, Tensor gates) {
         try (var noGrad = GradMode.noGrad()) {
             int steps = (int) inputGates.size(0);
             Tensor weightHhT = weightHh.t();
             for (int s = 0; s < steps; s++) {
                 int t = reverse ? steps - 1 - s : s, prev = reverse ? t + 1 : t - 1;
                 Tensor h = s == 0 ? h0 : out.select(0, 0).select(0, prev), c = s == 0 ? c0 : out.select(0, 1).select(0, prev);
-                Tensor hg = hiddenGates.select(0, t);
-                copy(h.matmul(weightHhT), hg);
-                lstmCell(inputGates.select(0, t), hg, c, out.select(1, t));
+                Tensor stepGates = gates.select(0, t), hiddenGates = h.matmul(weightHhT);
+                lstmCell(inputGates.select(0, t), hiddenGates, c, out.select(1, t));
+                java.util.List<Tensor> pre = inputGates.select(0, t).add(hiddenGates).chunk(4, 1);
+                copy(Tensor.cat(1, pre.get(0).sigmoid(), pre.get(1).sigmoid(), pre.get(2).tanh(), pre.get(3).sigmoid()), stepGates);
             }
         }
     }
 
     /**
-     * The gradient of {@link #lstmLayer} through the recurrence: from gradOut [2, T, B, H] (for every step's h and c)
-     * to gradGates [T, B, 4H] (the gradient of each step's gate pre-activations, which is also inputGates' gradient)
-     * and the initial states' gradients gradH0, gradC0 [B, H]; all three written, not read. The weight's gradient
-     * is one product over all steps, {@code gradGates^T h_prev}, which the caller forms.
+     * The gradient of {@link #lstmLayer} through the recurrence, from the activated gates and the states it wrote:
+     * from gradOut [2, T, B, H] (for every step's h and c) to gradGates [T, B, 4H] (the gradient of each step's gate
+     * pre-activations, which is also inputGates' gradient) and the initial states' gradients gradH0, gradC0 [B, H];
+     * all three written, not read. The weight's gradient is one product over all steps, {@code gradGates^T h_prev},
+     * which the caller forms.
      */
-    default void lstmLayerBackward(Tensor inputGates, Tensor hiddenGates, Tensor weightHh, Tensor c0, Tensor out, boolean reverse,
+    default void lstmLayerBackward(Tensor gates, Tensor weightHh, Tensor c0, Tensor out, boolean reverse,
                                    Tensor gradOut, Tensor gradGates, Tensor gradH0, Tensor gradC0) {
         try (var noGrad = GradMode.noGrad()) {
-            int steps = (int) inputGates.size(0);
+            int steps = (int) gates.size(0);
             Tensor gradC = null;
             for (int s = steps - 1; s >= 0; s--) {
                 int t = reverse ? steps - 1 - s : s, prev = reverse ? t + 1 : t - 1, next = reverse ? t - 1 : t + 1;
-                Tensor stepGradH = gradOut.select(0, 0).select(0, t), stepGradC = gradOut.select(0, 1).select(0, t);
+                Tensor gradH = gradOut.select(0, 0).select(0, t), gradCNext = gradOut.select(0, 1).select(0, t);
                 if (s < steps - 1) {
-                    stepGradH = stepGradH.add(gradGates.select(0, next).matmul(weightHh));
-                    stepGradC = stepGradC.add(gradC);
+                    gradH = gradH.add(gradGates.select(0, next).matmul(weightHh));
+                    gradCNext = gradCNext.add(gradC);
                 }
                 Tensor c = s == 0 ? c0 : out.select(0, 1).select(0, prev);
-                Tensor stepGradOut = Tensor.stack(java.util.List.of(stepGradH, stepGradC), 0);
-                gradC = Tensor.empty(c0.shape(), c0.dtype(), c0.device());
-                lstmCellBackward(inputGates.select(0, t), hiddenGates.select(0, t), c, stepGradOut, gradGates.select(0, t), gradC);
+                java.util.List<Tensor> act = gates.select(0, t).chunk(4, 1);
+                Tensor i = act.get(0), f = act.get(1), g = act.get(2), o = act.get(3);
+                Tensor tanhC = out.select(0, 1).select(0, t).tanh();
+                gradCNext = gradCNext.add(gradH.mul(o).mul(tanhC.square().rsub(1)));
+                Tensor gradI = gradCNext.mul(g).mul(i.mul(i.rsub(1)));
+                Tensor gradF = gradCNext.mul(c).mul(f.mul(f.rsub(1)));
+                Tensor gradG = gradCNext.mul(i).mul(g.square().rsub(1));
+                Tensor gradO = gradH.mul(tanhC).mul(o.mul(o.rsub(1)));
+                copy(Tensor.cat(1, gradI, gradF, gradG, gradO), gradGates.select(0, t));
+                gradC = gradCNext.mul(f);
             }
             copy(gradGates.select(0, reverse ? steps - 1 : 0).matmul(weightHh), gradH0);
             copy(gradC, gradC0);

@@ -154,16 +154,16 @@ final class RecordingBackend implements Backend {
         session.run("lstmCellBackward", () -> inner.lstmCellBackward(gi, gh, cell, g, gg, gc));
     }
 
-    @Override public void lstmLayer(Tensor inputGates, Tensor weightHh, Tensor h0, Tensor c0, boolean reverse, Tensor out, Tensor hiddenGates) {
-        Tensor gi = hold(inputGates), w = hold(weightHh), h = hold(h0), c = hold(c0), o = hold(out), gh = hold(hiddenGates);
-        session.run("lstmLayer", () -> inner.lstmLayer(gi, w, h, c, reverse, o, gh));
+    @Override public void lstmLayer(Tensor inputGates, Tensor weightHh, Tensor h0, Tensor c0, boolean reverse, Tensor out, Tensor gates) {
+        Tensor gi = hold(inputGates), w = hold(weightHh), h = hold(h0), c = hold(c0), o = hold(out), act = hold(gates);
+        session.run("lstmLayer", () -> inner.lstmLayer(gi, w, h, c, reverse, o, act));
     }
 
-    @Override public void lstmLayerBackward(Tensor inputGates, Tensor hiddenGates, Tensor weightHh, Tensor c0, Tensor out, boolean reverse,
+    @Override public void lstmLayerBackward(Tensor gates, Tensor weightHh, Tensor c0, Tensor out, boolean reverse,
                                             Tensor gradOut, Tensor gradGates, Tensor gradH0, Tensor gradC0) {
-        Tensor gi = hold(inputGates), gh = hold(hiddenGates), w = hold(weightHh), c = hold(c0), o = hold(out);
+        Tensor act = hold(gates), w = hold(weightHh), c = hold(c0), o = hold(out);
         Tensor g = hold(gradOut), gg = hold(gradGates), gh0 = hold(gradH0), gc0 = hold(gradC0);
-        session.run("lstmLayerBackward", () -> inner.lstmLayerBackward(gi, gh, w, c, o, reverse, g, gg, gh0, gc0));
+        session.run("lstmLayerBackward", () -> inner.lstmLayerBackward(act, w, c, o, reverse, g, gg, gh0, gc0));
     }
 
     @Override public void gruCell(Tensor inputGates, Tensor hiddenGates, Tensor h, Tensor out) {
