@@ -142,6 +142,30 @@ class AutogradFeaturesTest {
         assertValues(new double[] {7, 7}, x.grad());
     }
 
+    /**
+     * {@code op_} with a tensor operand writes in place in one kernel where autograd records nothing; the results
+     * are the out-of-place op's, through views, broadcasting, and an operand that overlaps the destination.
+     */
+    @Test
+    void inPlaceArithmeticWithATensorOperandWritesTheOutOfPlaceResult() {
+        Tensor a = Tensor.of(1.0, 2.0, 3.0, 4.0).reshape(2, 2);
+        int version = a.storage().version();
+        a.add_(Tensor.of(10.0, 20.0));
+        assertValues(new double[] {11, 22, 13, 24}, a);
+        assertTrue(a.storage().version() > version, "the write bumps the version autograd checks");
+        a.t().mul_(Tensor.of(1.0, 2.0, 3.0, 4.0).reshape(2, 2));   // a^T *= [[1, 2], [3, 4]]
+        assertValues(new double[] {11, 66, 26, 96}, a);
+        a.sub_(Tensor.of(1.0)).div_(Tensor.of(5.0, 5.0));
+        assertValues(new double[] {2, 13, 5, 19}, a);
+        Tensor b = Tensor.of(1.0, 2.0, 3.0, 4.0).reshape(2, 2);
+        b.add_(b.t());   // reads b as it was before the call, as b + b^T does
+        assertValues(new double[] {2, 5, 5, 8}, b);
+        Tensor f = Tensor.of(1f, 2f);
+        f.add_(Tensor.of(0.5, 0.25));   // another dtype: the result is cast back
+        assertArrayEquals(new double[] {1.5, 2.25}, f.toDoubleArray(), 1e-7);
+        assertThrows(IllegalArgumentException.class, () -> Tensor.of(1.0, 2.0).add_(Tensor.of(1.0, 2.0, 3.0, 4.0).reshape(2, 2)));
+    }
+
     @Test
     void retainGradKeepsTheGradientOfANonLeaf() {
         Tensor x = leaf(1, 2);

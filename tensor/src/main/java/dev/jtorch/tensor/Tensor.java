@@ -585,14 +585,14 @@ public final class Tensor implements AutoCloseable {
     // In place (bump the shared version counter so autograd notices)
     // =====================================================================================================
 
-    public Tensor add_(Tensor o) { return inPlace(add(o)); }
+    public Tensor add_(Tensor o) { return writesInPlace(BinaryOp.ADD, o) ? binaryInPlace(BinaryOp.ADD, o) : inPlace(add(o)); }
     public Tensor add_(double s) { return inPlace(add(s)); }
     public Tensor add_(Tensor o, double alpha) { return inPlace(add(o, alpha)); }
-    public Tensor sub_(Tensor o) { return inPlace(sub(o)); }
+    public Tensor sub_(Tensor o) { return writesInPlace(BinaryOp.SUB, o) ? binaryInPlace(BinaryOp.SUB, o) : inPlace(sub(o)); }
     public Tensor sub_(double s) { return inPlace(sub(s)); }
-    public Tensor mul_(Tensor o) { return inPlace(mul(o)); }
+    public Tensor mul_(Tensor o) { return writesInPlace(BinaryOp.MUL, o) ? binaryInPlace(BinaryOp.MUL, o) : inPlace(mul(o)); }
     public Tensor mul_(double s) { return inPlace(mul(s)); }
-    public Tensor div_(Tensor o) { return inPlace(div(o)); }
+    public Tensor div_(Tensor o) { return writesInPlace(BinaryOp.DIV, o) ? binaryInPlace(BinaryOp.DIV, o) : inPlace(div(o)); }
     public Tensor div_(double s) { return inPlace(div(s)); }
     public Tensor clamp_(Double min, Double max) { return inPlace(clamp(min, max)); }
     public Tensor relu_() { return inPlace(relu()); }
@@ -634,6 +634,26 @@ public final class Tensor implements AutoCloseable {
      * Writes an out-of-place result into this tensor. Recorded: the graph takes the result's history, as
      * PyTorch rebases an in-place op's history onto the modified tensor.
      */
+    /**
+     * Whether {@code this op= o} can run as one kernel writing this tensor (Backend.binary allows dst to be a), not
+     * as the out-of-place op and a copy back: nothing for autograd to record, o of this dtype and device,
+     * broadcasting to this shape, and in other storage (an overlapping o would be read after it was written).
+     * Autograd's gradient accumulation is the common caller.
+     */
+    private boolean writesInPlace(BinaryOp op, Tensor o) {
+        return !(GradMode.isEnabled() && (requiresGrad || o.requiresGrad)) && o.dtype == dtype && o.device().equals(device())
+                && o.storage != storage && (op != BinaryOp.DIV || dtype.isFloatingPoint())
+                && Arrays.equals(Shapes.broadcast(shape, o.shape), shape);
+    }
+
+    private Tensor binaryInPlace(BinaryOp op, Tensor o) {
+        checkInPlaceAllowed(false);
+        o.checkOpen();
+        backend().binary(op, this, o.expandView(shape), this);
+        storage.bumpVersion();
+        return this;
+    }
+
     private Tensor inPlace(Tensor result) {
         boolean grad = result.requiresGrad && GradMode.isEnabled();
         checkInPlaceAllowed(grad);
