@@ -290,6 +290,7 @@ class SgemmTest {
         check(40, 700, 1000, Layout.TRANSPOSED, Layout.TRANSPOSED, 1f, 0f, 0, Epilogue.NONE, 37);   // 4 KC blocks
         check(3, 1200, 700, Layout.ROW_MAJOR, Layout.ROW_MAJOR, 1f, 0f, 0, Epilogue.NONE, 32);    // direct, by columns
         check(1200, 3, 700, Layout.ROW_MAJOR, Layout.TRANSPOSED, 1f, 0f, 0, Epilogue.NONE, 33);   // direct, by rows
+        check(1000, 260, 1, Layout.ROW_MAJOR, Layout.TRANSPOSED, 1f, 0f, 0, Epilogue.NONE, 38);   // direct, k = 1: split for its writes
         check(4, 1200, 1000, Layout.TRANSPOSED, Layout.TRANSPOSED, 1f, 0.5f, 0, Epilogue.NONE, 36); // small m, split
         check(200, 150, 260, Layout.ROW_MAJOR, Layout.TRANSPOSED, 1f, 0f, 0,
                 Epilogue.activationOnly(Activation.RELU), 34);
