@@ -73,7 +73,8 @@ final class Float32RecurrentRows implements RecurrentRows {
             MemorySegment.copy(gates.memory(), ValueLayout.JAVA_FLOAT, gates.at(b, k * hidden) * Float.BYTES, e, k * end, end);
         }
         int tanhC = 4 * end;
-        for (int j = 0; j < end; j += L) load(cNext, b, j).mul(-2f).intoArray(e, tanhC + j);
+        MemorySegment cs = cNext.memory();   // written out, as in lstmGateGradients
+        for (int j = 0; j < end; j += L) FloatVector.fromMemorySegment(S, cs, cNext.at(b, j) * Float.BYTES, ORDER).mul(-2f).intoArray(e, tanhC + j);
         FloatVectorMath.expInPlace(e, tanhC, tanhC + end);
         for (int k = tanhC; k < tanhC + end; k++) e[k] = 2f / (1f + e[k]) - 1f;
         lstmCellGradient(e, gradHNext, gradCNext, gradC, b, end);
@@ -117,14 +118,21 @@ final class Float32RecurrentRows implements RecurrentRows {
     /** The pre-activation gradients of i, f, g and o, from the gates and gc. */
     private static void lstmGateGradients(float[] e, MatrixRows c, MatrixRows gradHNext, MatrixRows gradGates, long b, int hidden, int end) {
         int tanhC = 4 * end, cellGrad = 5 * end;
+        // loads and stores written out rather than through load() and store(): in a layer's backward C2 ran out of
+        // inlining budget here, and the calls it left boxed their vectors, ~1 MB per call of a 30-step layer at
+        // batch 64 (the allocation JFR attributed to these lines, with cNext's load below, is gone with them)
+        MemorySegment out = gradGates.memory();
+        long gatesBlock = (long) hidden * Float.BYTES;
         for (int j = 0; j < end; j += L) {
             FloatVector i = FloatVector.fromArray(S, e, j), f = FloatVector.fromArray(S, e, end + j);
             FloatVector g = FloatVector.fromArray(S, e, 2 * end + j), o = FloatVector.fromArray(S, e, 3 * end + j);
             FloatVector gc = FloatVector.fromArray(S, e, cellGrad + j);
-            store(gc.mul(g).mul(i.mul(i.neg().add(1f))), gradGates, b, j);
-            store(gc.mul(load(c, b, j)).mul(f.mul(f.neg().add(1f))), gradGates, b, hidden + j);
-            store(gc.mul(i).mul(g.mul(g).neg().add(1f)), gradGates, b, 2 * hidden + j);
-            store(load(gradHNext, b, j).mul(FloatVector.fromArray(S, e, tanhC + j)).mul(o.mul(o.neg().add(1f))), gradGates, b, 3 * hidden + j);
+            long at = gradGates.at(b, j) * Float.BYTES;
+            gc.mul(g).mul(i.mul(i.neg().add(1f))).intoMemorySegment(out, at, ORDER);
+            gc.mul(FloatVector.fromMemorySegment(S, c.memory(), c.at(b, j) * Float.BYTES, ORDER)).mul(f.mul(f.neg().add(1f))).intoMemorySegment(out, at + gatesBlock, ORDER);
+            gc.mul(i).mul(g.mul(g).neg().add(1f)).intoMemorySegment(out, at + 2 * gatesBlock, ORDER);
+            FloatVector.fromMemorySegment(S, gradHNext.memory(), gradHNext.at(b, j) * Float.BYTES, ORDER).mul(FloatVector.fromArray(S, e, tanhC + j))
+                    .mul(o.mul(o.neg().add(1f))).intoMemorySegment(out, at + 3 * gatesBlock, ORDER);
         }
     }
 
