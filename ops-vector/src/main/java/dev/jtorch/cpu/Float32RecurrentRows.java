@@ -37,15 +37,8 @@ final class Float32RecurrentRows implements RecurrentRows {
         if (end == 0) return 0;
         float[] e = lstmGateExponentials(ig, hg, b, hidden, end);
         activateGates(e, end);
-        int tanhC = 4 * end;
-        for (int j = 0; j < end; j += L) {
-            FloatVector i = FloatVector.fromArray(S, e, j), f = FloatVector.fromArray(S, e, end + j), g = FloatVector.fromArray(S, e, 2 * end + j);
-            FloatVector cn = f.fma(load(c, b, j), i.mul(g));
-            store(cn, cNext, b, j);
-            cn.mul(-2f).intoArray(e, tanhC + j);
-        }
-        FloatVectorMath.expInPlace(e, tanhC, tanhC + end);
-        for (int j = 0; j < end; j += L) store(FloatVector.fromArray(S, e, 3 * end + j).mul(tanh(e, tanhC + j)), hNext, b, j);
+        lstmCellAndStageTanh(e, c, cNext, b, end);
+        lstmHidden(e, hNext, b, end);
         if (gates != null) {   // hg's row is read: gates may be hg
             for (int k = 0; k < 4; k++) MemorySegment.copy(e, k * end, gates.memory(), ValueLayout.JAVA_FLOAT, gates.at(b, k * hidden) * Float.BYTES, end);
         }
@@ -72,19 +65,17 @@ final class Float32RecurrentRows implements RecurrentRows {
         for (int k = 0; k < 4; k++) {
             MemorySegment.copy(gates.memory(), ValueLayout.JAVA_FLOAT, gates.at(b, k * hidden) * Float.BYTES, e, k * end, end);
         }
-        int tanhC = 4 * end;
-        MemorySegment cs = cNext.memory();   // written out, as in lstmGateGradients
-        for (int j = 0; j < end; j += L) FloatVector.fromMemorySegment(S, cs, cNext.at(b, j) * Float.BYTES, ORDER).mul(-2f).intoArray(e, tanhC + j);
-        FloatVectorMath.expInPlace(e, tanhC, tanhC + end);
-        for (int k = tanhC; k < tanhC + end; k++) e[k] = 2f / (1f + e[k]) - 1f;
+        stageTanh(e, cNext, b, end);
         lstmCellGradient(e, gradHNext, gradCNext, gradC, b, end);
         lstmGateGradients(e, c, gradHNext, gradGates, b, hidden, end);
         return end;
     }
 
-    // The backward row runs as loops in methods of their own that exchange only arrays, and the gates are turned
-    // from exponentials into values once, by plain loops: a vector passed to or returned from a call that C2 does
-    // not inline is boxed, and a backward row inlined into a whole-layer kernel leaves C2 little inlining budget.
+    // The LSTM rows run as loops in methods of their own that exchange only arrays, the gates turned from
+    // exponentials into values once, by plain loops, and the loops load and store their vectors themselves, with no
+    // helper between: a vector passed to or returned from a call that C2 does not inline is boxed, and a row inlined
+    // into a whole-layer kernel leaves C2 little inlining budget. Through load() and store() the layer's backward
+    // allocated about 1 MB per call of a 30-step batch-64 layer, depending on what C2 had compiled before.
 
     /** Replaces the staged exponentials of i, f, g, o by the gates: sigmoid = 1/(1+e), tanh = 2/(1+e) - 1. */
     private static void activateGates(float[] e, int end) {
@@ -96,31 +87,64 @@ final class Float32RecurrentRows implements RecurrentRows {
     /** Stages tanh(c') at [4*end, 5*end), c' = f*c + i*g recomputed from the gates. */
     private static void lstmStageTanhC(float[] e, MatrixRows c, long b, int end) {
         int tanhC = 4 * end;
+        MemorySegment cs = c.memory();
         for (int j = 0; j < end; j += L) {
             FloatVector i = FloatVector.fromArray(S, e, j), f = FloatVector.fromArray(S, e, end + j), g = FloatVector.fromArray(S, e, 2 * end + j);
-            f.fma(load(c, b, j), i.mul(g)).mul(-2f).intoArray(e, tanhC + j);
+            f.fma(FloatVector.fromMemorySegment(S, cs, c.at(b, j) * Float.BYTES, ORDER), i.mul(g)).mul(-2f).intoArray(e, tanhC + j);
         }
         FloatVectorMath.expInPlace(e, tanhC, tanhC + end);
         for (int k = tanhC; k < tanhC + end; k++) e[k] = 2f / (1f + e[k]) - 1f;
     }
 
+    /** Stages tanh of a row of c' (kept by the forward) at [4*end, 5*end). */
+    private static void stageTanh(float[] e, MatrixRows cNext, long b, int end) {
+        int tanhC = 4 * end;
+        MemorySegment cs = cNext.memory();
+        for (int j = 0; j < end; j += L) FloatVector.fromMemorySegment(S, cs, cNext.at(b, j) * Float.BYTES, ORDER).mul(-2f).intoArray(e, tanhC + j);
+        FloatVectorMath.expInPlace(e, tanhC, tanhC + end);
+        for (int k = tanhC; k < tanhC + end; k++) e[k] = 2f / (1f + e[k]) - 1f;
+    }
+
+    /** c' = f*c + i*g from the staged gates, to cNext, and its exponent -2c' staged at [4*end, 5*end) for tanh. */
+    private static void lstmCellAndStageTanh(float[] e, MatrixRows c, MatrixRows cNext, long b, int end) {
+        int tanhC = 4 * end;
+        MemorySegment cs = c.memory(), out = cNext.memory();
+        for (int j = 0; j < end; j += L) {
+            FloatVector i = FloatVector.fromArray(S, e, j), f = FloatVector.fromArray(S, e, end + j), g = FloatVector.fromArray(S, e, 2 * end + j);
+            FloatVector cn = f.fma(FloatVector.fromMemorySegment(S, cs, c.at(b, j) * Float.BYTES, ORDER), i.mul(g));
+            cn.intoMemorySegment(out, cNext.at(b, j) * Float.BYTES, ORDER);
+            cn.mul(-2f).intoArray(e, tanhC + j);
+        }
+        FloatVectorMath.expInPlace(e, tanhC, tanhC + end);
+    }
+
+    /** h' = o * tanh(c'), from the staged o and exp(-2c'). */
+    private static void lstmHidden(float[] e, MatrixRows hNext, long b, int end) {
+        int tanhC = 4 * end;
+        MemorySegment out = hNext.memory();
+        FloatVector two = FloatVector.broadcast(S, 2f);
+        for (int j = 0; j < end; j += L) {
+            FloatVector tanh = two.div(FloatVector.fromArray(S, e, tanhC + j).add(1f)).sub(1f);
+            FloatVector.fromArray(S, e, 3 * end + j).mul(tanh).intoMemorySegment(out, hNext.at(b, j) * Float.BYTES, ORDER);
+        }
+    }
+
     /** gc = dc' + dh' * o * (1 - tanh(c')^2), staged at [5*end, 6*end); dc = gc * f. */
     private static void lstmCellGradient(float[] e, MatrixRows gradHNext, MatrixRows gradCNext, MatrixRows gradC, long b, int end) {
         int tanhC = 4 * end, cellGrad = 5 * end;
+        MemorySegment dh = gradHNext.memory(), dcNext = gradCNext.memory(), dc = gradC.memory();
         for (int j = 0; j < end; j += L) {
             FloatVector o = FloatVector.fromArray(S, e, 3 * end + j), tc = FloatVector.fromArray(S, e, tanhC + j);
-            FloatVector gc = load(gradHNext, b, j).mul(o).fma(tc.mul(tc).neg().add(1f), load(gradCNext, b, j));
+            FloatVector gc = FloatVector.fromMemorySegment(S, dh, gradHNext.at(b, j) * Float.BYTES, ORDER).mul(o)
+                    .fma(tc.mul(tc).neg().add(1f), FloatVector.fromMemorySegment(S, dcNext, gradCNext.at(b, j) * Float.BYTES, ORDER));
             gc.intoArray(e, cellGrad + j);
-            store(gc.mul(FloatVector.fromArray(S, e, end + j)), gradC, b, j);
+            gc.mul(FloatVector.fromArray(S, e, end + j)).intoMemorySegment(dc, gradC.at(b, j) * Float.BYTES, ORDER);
         }
     }
 
     /** The pre-activation gradients of i, f, g and o, from the gates and gc. */
     private static void lstmGateGradients(float[] e, MatrixRows c, MatrixRows gradHNext, MatrixRows gradGates, long b, int hidden, int end) {
         int tanhC = 4 * end, cellGrad = 5 * end;
-        // loads and stores written out rather than through load() and store(): in a layer's backward C2 ran out of
-        // inlining budget here, and the calls it left boxed their vectors, ~1 MB per call of a 30-step layer at
-        // batch 64 (the allocation JFR attributed to these lines, with cNext's load below, is gone with them)
         MemorySegment out = gradGates.memory();
         long gatesBlock = (long) hidden * Float.BYTES;
         for (int j = 0; j < end; j += L) {
@@ -141,7 +165,10 @@ final class Float32RecurrentRows implements RecurrentRows {
         float[] e = stage(6 * end);
         for (int k = 0; k < 4; k++) {
             float scale = k == 2 ? -2f : -1f;
-            for (int j = 0; j < end; j += L) gate(ig, hg, b, k * hidden + j).mul(scale).intoArray(e, k * end + j);
+            for (int j = 0; j < end; j += L) {
+                FloatVector x = FloatVector.fromMemorySegment(S, ig.memory(), ig.at(b, k * hidden + j) * Float.BYTES, ORDER);
+                x.add(FloatVector.fromMemorySegment(S, hg.memory(), hg.at(b, k * hidden + j) * Float.BYTES, ORDER)).mul(scale).intoArray(e, k * end + j);
+            }
         }
         FloatVectorMath.expInPlace(e, 0, 4 * end);
         return e;

@@ -58,47 +58,68 @@ final class Float32Rows {
         for (; i < n; i++) d.setAtIndex(F32, off + i, v);
     }
 
-    /** d[i] = a[i*as] op b[i*bs] for i in [0, n); as and bs are 0 (broadcast scalar) or 1 (contiguous). */
+    /**
+     * d[i] = a[i*as] op b[i*bs] for i in [0, n); as and bs are 0 (broadcast scalar) or 1 (contiguous). Each layout
+     * has a method of its own: with all three in one, C2 ran out of inlining budget and left load() and store()
+     * calls standing, each boxing its vector (JFR: the MUL loops allocated in an LSTM training step).
+     */
     static void binary(BinaryOp op, MemorySegment a, long ao, long as, MemorySegment b, long bo, long bs,
                        MemorySegment d, long dOff, long n) {
-        long i = 0, end = bound(n);
-        if (as == 1 && bs == 1) {
-            switch (op) {
-                case ADD -> { for (; i < end; i += LANES) store(load(a, ao + i).add(load(b, bo + i)), d, dOff + i); }
-                case SUB -> { for (; i < end; i += LANES) store(load(a, ao + i).sub(load(b, bo + i)), d, dOff + i); }
-                case MUL -> { for (; i < end; i += LANES) store(load(a, ao + i).mul(load(b, bo + i)), d, dOff + i); }
-                case DIV -> { for (; i < end; i += LANES) store(load(a, ao + i).div(load(b, bo + i)), d, dOff + i); }
-                case MAXIMUM -> { for (; i < end; i += LANES) store(load(a, ao + i).max(load(b, bo + i)), d, dOff + i); }
-                case MINIMUM -> { for (; i < end; i += LANES) store(load(a, ao + i).min(load(b, bo + i)), d, dOff + i); }
-                default -> { }
-            }
-        } else if (as == 0 && bs == 1) {
-            FloatVector x = FloatVector.broadcast(SPECIES, a.getAtIndex(F32, ao));
-            switch (op) {
-                case ADD -> { for (; i < end; i += LANES) store(x.add(load(b, bo + i)), d, dOff + i); }
-                case SUB -> { for (; i < end; i += LANES) store(x.sub(load(b, bo + i)), d, dOff + i); }
-                case MUL -> { for (; i < end; i += LANES) store(x.mul(load(b, bo + i)), d, dOff + i); }
-                case DIV -> { for (; i < end; i += LANES) store(x.div(load(b, bo + i)), d, dOff + i); }
-                case MAXIMUM -> { for (; i < end; i += LANES) store(x.max(load(b, bo + i)), d, dOff + i); }
-                case MINIMUM -> { for (; i < end; i += LANES) store(x.min(load(b, bo + i)), d, dOff + i); }
-                default -> { }
-            }
-        } else if (as == 1 && bs == 0) {
-            FloatVector y = FloatVector.broadcast(SPECIES, b.getAtIndex(F32, bo));
-            switch (op) {
-                case ADD -> { for (; i < end; i += LANES) store(load(a, ao + i).add(y), d, dOff + i); }
-                case SUB -> { for (; i < end; i += LANES) store(load(a, ao + i).sub(y), d, dOff + i); }
-                case MUL -> { for (; i < end; i += LANES) store(load(a, ao + i).mul(y), d, dOff + i); }
-                case DIV -> { for (; i < end; i += LANES) store(load(a, ao + i).div(y), d, dOff + i); }
-                case MAXIMUM -> { for (; i < end; i += LANES) store(load(a, ao + i).max(y), d, dOff + i); }
-                case MINIMUM -> { for (; i < end; i += LANES) store(load(a, ao + i).min(y), d, dOff + i); }
-                default -> { }
-            }
-        }
+        long i = 0;
+        if (as == 1 && bs == 1) i = bothRows(op, a, ao, b, bo, d, dOff, bound(n));
+        else if (as == 0 && bs == 1) i = scalarThenRow(op, a.getAtIndex(F32, ao), b, bo, d, dOff, bound(n));
+        else if (as == 1 && bs == 0) i = rowThenScalar(op, a, ao, b.getAtIndex(F32, bo), d, dOff, bound(n));
         for (; i < n; i++) {
             double x = a.getAtIndex(F32, ao + i * as), y = b.getAtIndex(F32, bo + i * bs);
             d.setAtIndex(F32, dOff + i, (float) ScalarOps.binary(op, x, y));
         }
+    }
+
+    /** d = a op b over [0, end) for the six vector ops; returns how far it got (0 for the others). */
+    private static long bothRows(BinaryOp op, MemorySegment a, long ao, MemorySegment b, long bo, MemorySegment d, long dOff, long end) {
+        long i = 0;
+        switch (op) {
+            case ADD -> { for (; i < end; i += LANES) store(load(a, ao + i).add(load(b, bo + i)), d, dOff + i); }
+            case SUB -> { for (; i < end; i += LANES) store(load(a, ao + i).sub(load(b, bo + i)), d, dOff + i); }
+            case MUL -> { for (; i < end; i += LANES) store(load(a, ao + i).mul(load(b, bo + i)), d, dOff + i); }
+            case DIV -> { for (; i < end; i += LANES) store(load(a, ao + i).div(load(b, bo + i)), d, dOff + i); }
+            case MAXIMUM -> { for (; i < end; i += LANES) store(load(a, ao + i).max(load(b, bo + i)), d, dOff + i); }
+            case MINIMUM -> { for (; i < end; i += LANES) store(load(a, ao + i).min(load(b, bo + i)), d, dOff + i); }
+            default -> { }
+        }
+        return i;
+    }
+
+    /** d = x op b, x one value. */
+    private static long scalarThenRow(BinaryOp op, float scalar, MemorySegment b, long bo, MemorySegment d, long dOff, long end) {
+        FloatVector x = FloatVector.broadcast(SPECIES, scalar);
+        long i = 0;
+        switch (op) {
+            case ADD -> { for (; i < end; i += LANES) store(x.add(load(b, bo + i)), d, dOff + i); }
+            case SUB -> { for (; i < end; i += LANES) store(x.sub(load(b, bo + i)), d, dOff + i); }
+            case MUL -> { for (; i < end; i += LANES) store(x.mul(load(b, bo + i)), d, dOff + i); }
+            case DIV -> { for (; i < end; i += LANES) store(x.div(load(b, bo + i)), d, dOff + i); }
+            case MAXIMUM -> { for (; i < end; i += LANES) store(x.max(load(b, bo + i)), d, dOff + i); }
+            case MINIMUM -> { for (; i < end; i += LANES) store(x.min(load(b, bo + i)), d, dOff + i); }
+            default -> { }
+        }
+        return i;
+    }
+
+    /** d = a op y, y one value. */
+    private static long rowThenScalar(BinaryOp op, MemorySegment a, long ao, float scalar, MemorySegment d, long dOff, long end) {
+        FloatVector y = FloatVector.broadcast(SPECIES, scalar);
+        long i = 0;
+        switch (op) {
+            case ADD -> { for (; i < end; i += LANES) store(load(a, ao + i).add(y), d, dOff + i); }
+            case SUB -> { for (; i < end; i += LANES) store(load(a, ao + i).sub(y), d, dOff + i); }
+            case MUL -> { for (; i < end; i += LANES) store(load(a, ao + i).mul(y), d, dOff + i); }
+            case DIV -> { for (; i < end; i += LANES) store(load(a, ao + i).div(y), d, dOff + i); }
+            case MAXIMUM -> { for (; i < end; i += LANES) store(load(a, ao + i).max(y), d, dOff + i); }
+            case MINIMUM -> { for (; i < end; i += LANES) store(load(a, ao + i).min(y), d, dOff + i); }
+            default -> { }
+        }
+        return i;
     }
 
     /** d[i] = op(s[i]) for i in [0, n), both contiguous. */

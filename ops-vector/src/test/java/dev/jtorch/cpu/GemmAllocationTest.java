@@ -7,25 +7,13 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 import java.lang.foreign.MemorySegment;
-import java.lang.management.ManagementFactory;
 import java.util.Random;
 
 import static dev.jtorch.cpu.TestTensors.*;
-import static org.junit.jupiter.api.Assertions.fail;
+import static dev.jtorch.cpu.SteadyStateAllocation.assertAllocatesNothing;
 
-/**
- * Steady-state GEMM calls allocate nothing on the Java heap (batch-1 inference calls them per layer per step).
- * Measured with the calling thread's allocation counter after warm-up: the Vector API allocates its vectors
- * until C2 has compiled the kernels, so each case gets measurement windows until one allocates nothing, for at most
- * {@link #WINDOWS_SECONDS}. A count of windows was not enough: with 512-bit kernels on 2 cores, C2's one thread
- * was still compiling after 5000 calls in some runs (the same case reached zero after 2-5 s in every run).
- */
+/** Steady-state GEMM calls allocate nothing on the Java heap (batch-1 inference calls them per layer per step). */
 class GemmAllocationTest {
-    private static final com.sun.management.ThreadMXBean THREADS =
-            (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
-    private static final int WARM_UP_CALLS = 3000, CALLS_PER_WINDOW = 50;
-    private static final long WINDOWS_SECONDS = 20;
-
     private int savedThreads;
 
     @BeforeEach
@@ -33,23 +21,6 @@ class GemmAllocationTest {
 
     @AfterEach
     void restore() { IntraOpPool.setNumThreads(savedThreads); }
-
-    /** Bytes this thread allocated in the cheapest of several windows of calls, after warm-up. */
-    private static long leastBytesPerWindow(Runnable call) {
-        for (int i = 0; i < WARM_UP_CALLS; i++) call.run();
-        long least = Long.MAX_VALUE, deadline = System.nanoTime() + WINDOWS_SECONDS * 1_000_000_000L;
-        while (least > 0 && System.nanoTime() < deadline) {
-            long before = THREADS.getCurrentThreadAllocatedBytes();
-            for (int i = 0; i < CALLS_PER_WINDOW; i++) call.run();
-            least = Math.min(least, THREADS.getCurrentThreadAllocatedBytes() - before);
-        }
-        return least;
-    }
-
-    private static void assertAllocatesNothing(String what, Runnable call) {
-        long bytes = leastBytesPerWindow(call);
-        if (bytes != 0) fail(what + ": " + bytes + " bytes per " + CALLS_PER_WINDOW + " calls in steady state");
-    }
 
     private static MemorySegment random(int elements, long seed) {
         Random r = new Random(seed);

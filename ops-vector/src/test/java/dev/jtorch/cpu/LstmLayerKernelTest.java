@@ -82,43 +82,6 @@ class LstmLayerKernelTest {
     }
 
     /**
-     * A training batch's layer, forward then backward, allocates next to nothing per call once compiled (a record per
-     * step's product). A vector that a call C2 did not inline boxes is a heap object per vector: the backward's cell
-     * rows once allocated about 1 MB per call of this size that way.
-     */
-    @Test
-    void forwardAndBackwardAllocateNextToNothingInSteadyState() {
-        var threads = (com.sun.management.ThreadMXBean) java.lang.management.ManagementFactory.getThreadMXBean();
-        DType dtype = DType.FLOAT32;
-        int steps = 30, batch = 16, hidden = 64, calls = 20;
-        Tensor gates = tensor(dtype, new long[] {steps, batch, 4 * hidden}, draw(dtype, steps * batch * 4 * hidden, 5, 2));
-        Tensor weight = matrix(dtype, 4 * hidden, hidden, draw(dtype, 4 * hidden * hidden, 6, 0.125), Layout.CONTIGUOUS);
-        Tensor h0 = matrix(dtype, batch, hidden, draw(dtype, batch * hidden, 7, 1), Layout.CONTIGUOUS);
-        Tensor c0 = matrix(dtype, batch, hidden, draw(dtype, batch * hidden, 8, 1), Layout.CONTIGUOUS);
-        Tensor out = empty(dtype, 2, steps, batch, hidden), act = empty(dtype, steps, batch, 4 * hidden);
-        Tensor gradOut = tensor(dtype, new long[] {2, steps, batch, hidden}, draw(dtype, 2 * steps * batch * hidden, 9, 1));
-        Tensor gradGates = empty(dtype, steps, batch, 4 * hidden), gradH0 = empty(dtype, batch, hidden), gradC0 = empty(dtype, batch, hidden);
-        Runnable call = () -> {
-            CPU.lstmLayer(gates, weight, h0, c0, false, out, act);
-            CPU.lstmLayerBackward(act, weight, c0, out, false, gradOut, gradGates, gradH0, gradC0);
-        };
-        int saved = IntraOpPool.numThreads();
-        IntraOpPool.setNumThreads(1);
-        try {
-            for (int i = 0; i < 1500; i++) call.run();
-            long least = Long.MAX_VALUE, deadline = System.nanoTime() + 20_000_000_000L;
-            while (least > 4096L * calls && System.nanoTime() < deadline) {   // C2 may still be compiling: the cheapest window
-                long before = threads.getCurrentThreadAllocatedBytes();
-                for (int i = 0; i < calls; i++) call.run();
-                least = Math.min(least, threads.getCurrentThreadAllocatedBytes() - before);
-            }
-            assertTrue(least <= 4096L * calls, least / calls + " bytes per forward and backward");
-        } finally {
-            IntraOpPool.setNumThreads(saved);
-        }
-    }
-
-    /**
      * W_hh's transpose is kept between calls ({@link TransposedWeights}); a weight written between two calls without
      * a version bump, as a captured graph's replay or an optimizer writes it, is still read as it is at the call.
      */

@@ -1,0 +1,45 @@
+package dev.jtorch.cpu;
+
+import dev.jtorch.tensor.DType;
+import dev.jtorch.tensor.Tensor;
+import org.junit.jupiter.api.Test;
+
+import static dev.jtorch.cpu.ComposedReference.Layout;
+import static dev.jtorch.cpu.ComposedReference.draw;
+import static dev.jtorch.cpu.ComposedReference.matrix;
+import static dev.jtorch.cpu.TestTensors.*;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** The recurrent kernels' steady-state heap allocation (in the allocation tests' own JVM, see the build). */
+class RecurrentAllocationTest {
+    /**
+     * A training batch's layer, forward then backward, allocates next to nothing per call once compiled (a record per
+     * step's product). A vector that a call C2 did not inline boxes is a heap object per vector: the backward's cell
+     * rows once allocated about 1 MB per call of this size that way.
+     */
+    @Test
+    void forwardAndBackwardAllocateNextToNothingInSteadyState() {
+        DType dtype = DType.FLOAT32;
+        int steps = 30, batch = 16, hidden = 64;
+        Tensor gates = tensor(dtype, new long[] {steps, batch, 4 * hidden}, draw(dtype, steps * batch * 4 * hidden, 5, 2));
+        Tensor weight = matrix(dtype, 4 * hidden, hidden, draw(dtype, 4 * hidden * hidden, 6, 0.125), Layout.CONTIGUOUS);
+        Tensor h0 = matrix(dtype, batch, hidden, draw(dtype, batch * hidden, 7, 1), Layout.CONTIGUOUS);
+        Tensor c0 = matrix(dtype, batch, hidden, draw(dtype, batch * hidden, 8, 1), Layout.CONTIGUOUS);
+        Tensor out = empty(dtype, 2, steps, batch, hidden), act = empty(dtype, steps, batch, 4 * hidden);
+        Tensor gradOut = tensor(dtype, new long[] {2, steps, batch, hidden}, draw(dtype, 2 * steps * batch * hidden, 9, 1));
+        Tensor gradGates = empty(dtype, steps, batch, 4 * hidden), gradH0 = empty(dtype, batch, hidden), gradC0 = empty(dtype, batch, hidden);
+        Runnable call = () -> {
+            CPU.lstmLayer(gates, weight, h0, c0, false, out, act);
+            CPU.lstmLayerBackward(act, weight, c0, out, false, gradOut, gradGates, gradH0, gradC0);
+        };
+        int saved = IntraOpPool.numThreads();
+        IntraOpPool.setNumThreads(1);
+        try {
+            long bound = 4096L * SteadyStateAllocation.CALLS_PER_WINDOW, least = SteadyStateAllocation.leastBytesPerWindow(1500, bound, call);
+            assertTrue(least <= bound, least / SteadyStateAllocation.CALLS_PER_WINDOW + " bytes per forward and backward");
+        } finally {
+            IntraOpPool.setNumThreads(saved);
+        }
+    }
+
+}
