@@ -10,6 +10,8 @@ import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.nio.ByteOrder;
 
+import static jdk.incubator.vector.FloatVector.fromMemorySegment;
+
 /**
  * Vector API loops over contiguous float32 rows (element offsets, element counts). Each op gets its own loop
  * with a constant operator, because the Vector API only compiles to SIMD instructions when the operator is
@@ -40,28 +42,26 @@ final class Float32Rows {
         };
     }
 
-    private static FloatVector load(MemorySegment s, long i) {
-        return FloatVector.fromMemorySegment(SPECIES, s, i * Float.BYTES, ORDER);
-    }
-
-    private static void store(FloatVector v, MemorySegment s, long i) {
-        v.intoMemorySegment(s, i * Float.BYTES, ORDER);
-    }
+    /** Bytes per vector: the loops below step byte offsets. */
+    private static final long STEP = (long) LANES * Float.BYTES;
 
     private static long bound(long n) { return n - n % LANES; }
+
+    // The loops load and store through the Vector API directly, with no helper of ours between: in a deep call chain
+    // (autograd, backend, kernel) C2 ran out of inlining depth or budget and left a load() or store() call standing,
+    // which boxed every vector (JFR: the binary loops allocated in an LSTM training step; ElementwiseAllocationTest).
 
     /** d[off, off + n) = v: one broadcast vector stored across the row, a scalar tail. */
     static void fill(MemorySegment d, long off, long n, float v) {
         FloatVector x = FloatVector.broadcast(SPECIES, v);
         long i = 0, end = bound(n);
-        for (; i < end; i += LANES) store(x, d, off + i);
+        for (long dt = off * Float.BYTES; i < end; i += LANES, dt += STEP) x.intoMemorySegment(d, dt, ORDER);
         for (; i < n; i++) d.setAtIndex(F32, off + i, v);
     }
 
     /**
      * d[i] = a[i*as] op b[i*bs] for i in [0, n); as and bs are 0 (broadcast scalar) or 1 (contiguous). Each layout
-     * has a method of its own: with all three in one, C2 ran out of inlining budget and left load() and store()
-     * calls standing, each boxing its vector (JFR: the MUL loops allocated in an LSTM training step).
+     * has a method of its own: all three in one was more than C2 would inline.
      */
     static void binary(BinaryOp op, MemorySegment a, long ao, long as, MemorySegment b, long bo, long bs,
                        MemorySegment d, long dOff, long n) {
@@ -77,14 +77,14 @@ final class Float32Rows {
 
     /** d = a op b over [0, end) for the six vector ops; returns how far it got (0 for the others). */
     private static long bothRows(BinaryOp op, MemorySegment a, long ao, MemorySegment b, long bo, MemorySegment d, long dOff, long end) {
-        long i = 0;
+        long i = 0, at = ao * Float.BYTES, bt = bo * Float.BYTES, dt = dOff * Float.BYTES;
         switch (op) {
-            case ADD -> { for (; i < end; i += LANES) store(load(a, ao + i).add(load(b, bo + i)), d, dOff + i); }
-            case SUB -> { for (; i < end; i += LANES) store(load(a, ao + i).sub(load(b, bo + i)), d, dOff + i); }
-            case MUL -> { for (; i < end; i += LANES) store(load(a, ao + i).mul(load(b, bo + i)), d, dOff + i); }
-            case DIV -> { for (; i < end; i += LANES) store(load(a, ao + i).div(load(b, bo + i)), d, dOff + i); }
-            case MAXIMUM -> { for (; i < end; i += LANES) store(load(a, ao + i).max(load(b, bo + i)), d, dOff + i); }
-            case MINIMUM -> { for (; i < end; i += LANES) store(load(a, ao + i).min(load(b, bo + i)), d, dOff + i); }
+            case ADD -> { for (; i < end; i += LANES, at += STEP, bt += STEP, dt += STEP) fromMemorySegment(SPECIES, a, at, ORDER).add(fromMemorySegment(SPECIES, b, bt, ORDER)).intoMemorySegment(d, dt, ORDER); }
+            case SUB -> { for (; i < end; i += LANES, at += STEP, bt += STEP, dt += STEP) fromMemorySegment(SPECIES, a, at, ORDER).sub(fromMemorySegment(SPECIES, b, bt, ORDER)).intoMemorySegment(d, dt, ORDER); }
+            case MUL -> { for (; i < end; i += LANES, at += STEP, bt += STEP, dt += STEP) fromMemorySegment(SPECIES, a, at, ORDER).mul(fromMemorySegment(SPECIES, b, bt, ORDER)).intoMemorySegment(d, dt, ORDER); }
+            case DIV -> { for (; i < end; i += LANES, at += STEP, bt += STEP, dt += STEP) fromMemorySegment(SPECIES, a, at, ORDER).div(fromMemorySegment(SPECIES, b, bt, ORDER)).intoMemorySegment(d, dt, ORDER); }
+            case MAXIMUM -> { for (; i < end; i += LANES, at += STEP, bt += STEP, dt += STEP) fromMemorySegment(SPECIES, a, at, ORDER).max(fromMemorySegment(SPECIES, b, bt, ORDER)).intoMemorySegment(d, dt, ORDER); }
+            case MINIMUM -> { for (; i < end; i += LANES, at += STEP, bt += STEP, dt += STEP) fromMemorySegment(SPECIES, a, at, ORDER).min(fromMemorySegment(SPECIES, b, bt, ORDER)).intoMemorySegment(d, dt, ORDER); }
             default -> { }
         }
         return i;
@@ -93,14 +93,14 @@ final class Float32Rows {
     /** d = x op b, x one value. */
     private static long scalarThenRow(BinaryOp op, float scalar, MemorySegment b, long bo, MemorySegment d, long dOff, long end) {
         FloatVector x = FloatVector.broadcast(SPECIES, scalar);
-        long i = 0;
+        long i = 0, bt = bo * Float.BYTES, dt = dOff * Float.BYTES;
         switch (op) {
-            case ADD -> { for (; i < end; i += LANES) store(x.add(load(b, bo + i)), d, dOff + i); }
-            case SUB -> { for (; i < end; i += LANES) store(x.sub(load(b, bo + i)), d, dOff + i); }
-            case MUL -> { for (; i < end; i += LANES) store(x.mul(load(b, bo + i)), d, dOff + i); }
-            case DIV -> { for (; i < end; i += LANES) store(x.div(load(b, bo + i)), d, dOff + i); }
-            case MAXIMUM -> { for (; i < end; i += LANES) store(x.max(load(b, bo + i)), d, dOff + i); }
-            case MINIMUM -> { for (; i < end; i += LANES) store(x.min(load(b, bo + i)), d, dOff + i); }
+            case ADD -> { for (; i < end; i += LANES, bt += STEP, dt += STEP) x.add(fromMemorySegment(SPECIES, b, bt, ORDER)).intoMemorySegment(d, dt, ORDER); }
+            case SUB -> { for (; i < end; i += LANES, bt += STEP, dt += STEP) x.sub(fromMemorySegment(SPECIES, b, bt, ORDER)).intoMemorySegment(d, dt, ORDER); }
+            case MUL -> { for (; i < end; i += LANES, bt += STEP, dt += STEP) x.mul(fromMemorySegment(SPECIES, b, bt, ORDER)).intoMemorySegment(d, dt, ORDER); }
+            case DIV -> { for (; i < end; i += LANES, bt += STEP, dt += STEP) x.div(fromMemorySegment(SPECIES, b, bt, ORDER)).intoMemorySegment(d, dt, ORDER); }
+            case MAXIMUM -> { for (; i < end; i += LANES, bt += STEP, dt += STEP) x.max(fromMemorySegment(SPECIES, b, bt, ORDER)).intoMemorySegment(d, dt, ORDER); }
+            case MINIMUM -> { for (; i < end; i += LANES, bt += STEP, dt += STEP) x.min(fromMemorySegment(SPECIES, b, bt, ORDER)).intoMemorySegment(d, dt, ORDER); }
             default -> { }
         }
         return i;
@@ -109,14 +109,14 @@ final class Float32Rows {
     /** d = a op y, y one value. */
     private static long rowThenScalar(BinaryOp op, MemorySegment a, long ao, float scalar, MemorySegment d, long dOff, long end) {
         FloatVector y = FloatVector.broadcast(SPECIES, scalar);
-        long i = 0;
+        long i = 0, at = ao * Float.BYTES, dt = dOff * Float.BYTES;
         switch (op) {
-            case ADD -> { for (; i < end; i += LANES) store(load(a, ao + i).add(y), d, dOff + i); }
-            case SUB -> { for (; i < end; i += LANES) store(load(a, ao + i).sub(y), d, dOff + i); }
-            case MUL -> { for (; i < end; i += LANES) store(load(a, ao + i).mul(y), d, dOff + i); }
-            case DIV -> { for (; i < end; i += LANES) store(load(a, ao + i).div(y), d, dOff + i); }
-            case MAXIMUM -> { for (; i < end; i += LANES) store(load(a, ao + i).max(y), d, dOff + i); }
-            case MINIMUM -> { for (; i < end; i += LANES) store(load(a, ao + i).min(y), d, dOff + i); }
+            case ADD -> { for (; i < end; i += LANES, at += STEP, dt += STEP) fromMemorySegment(SPECIES, a, at, ORDER).add(y).intoMemorySegment(d, dt, ORDER); }
+            case SUB -> { for (; i < end; i += LANES, at += STEP, dt += STEP) fromMemorySegment(SPECIES, a, at, ORDER).sub(y).intoMemorySegment(d, dt, ORDER); }
+            case MUL -> { for (; i < end; i += LANES, at += STEP, dt += STEP) fromMemorySegment(SPECIES, a, at, ORDER).mul(y).intoMemorySegment(d, dt, ORDER); }
+            case DIV -> { for (; i < end; i += LANES, at += STEP, dt += STEP) fromMemorySegment(SPECIES, a, at, ORDER).div(y).intoMemorySegment(d, dt, ORDER); }
+            case MAXIMUM -> { for (; i < end; i += LANES, at += STEP, dt += STEP) fromMemorySegment(SPECIES, a, at, ORDER).max(y).intoMemorySegment(d, dt, ORDER); }
+            case MINIMUM -> { for (; i < end; i += LANES, at += STEP, dt += STEP) fromMemorySegment(SPECIES, a, at, ORDER).min(y).intoMemorySegment(d, dt, ORDER); }
             default -> { }
         }
         return i;
@@ -124,28 +124,38 @@ final class Float32Rows {
 
     /** d[i] = op(s[i]) for i in [0, n), both contiguous. */
     static void unary(UnaryOp op, MemorySegment s, long so, MemorySegment d, long dOff, long n) {
-        long i = 0, end = bound(n);
+        long i = 0, end = bound(n), st = so * Float.BYTES, dt = dOff * Float.BYTES;
         switch (op) {
-            case NEG -> { for (; i < end; i += LANES) store(load(s, so + i).neg(), d, dOff + i); }
-            case ABS -> { for (; i < end; i += LANES) store(load(s, so + i).abs(), d, dOff + i); }
+            case NEG -> { for (; i < end; i += LANES, st += STEP, dt += STEP) fromMemorySegment(SPECIES, s, st, ORDER).neg().intoMemorySegment(d, dt, ORDER); }
+            case ABS -> { for (; i < end; i += LANES, st += STEP, dt += STEP) fromMemorySegment(SPECIES, s, st, ORDER).abs().intoMemorySegment(d, dt, ORDER); }
             // max keeps NaN, so relu(NaN) = NaN
-            case RELU -> { for (; i < end; i += LANES) store(load(s, so + i).max(0f), d, dOff + i); }
-            case EXP -> { for (; i < end; i += LANES) store(load(s, so + i).lanewise(VectorOperators.EXP), d, dOff + i); }
-            case LOG -> { for (; i < end; i += LANES) store(load(s, so + i).lanewise(VectorOperators.LOG), d, dOff + i); }
-            case SQRT -> { for (; i < end; i += LANES) store(load(s, so + i).sqrt(), d, dOff + i); }
-            case SIN -> { for (; i < end; i += LANES) store(load(s, so + i).lanewise(VectorOperators.SIN), d, dOff + i); }
-            case COS -> { for (; i < end; i += LANES) store(load(s, so + i).lanewise(VectorOperators.COS), d, dOff + i); }
-            case TANH -> { for (; i < end; i += LANES) store(load(s, so + i).lanewise(VectorOperators.TANH), d, dOff + i); }
+            case RELU -> { for (; i < end; i += LANES, st += STEP, dt += STEP) fromMemorySegment(SPECIES, s, st, ORDER).max(0f).intoMemorySegment(d, dt, ORDER); }
+            case SQRT -> { for (; i < end; i += LANES, st += STEP, dt += STEP) fromMemorySegment(SPECIES, s, st, ORDER).sqrt().intoMemorySegment(d, dt, ORDER); }
+            case EXP, LOG, SIN, COS, TANH, SIGMOID -> i = transcendental(op, s, st, d, dt, end);
+            default -> { }
+        }
+        for (; i < n; i++) d.setAtIndex(F32, dOff + i, (float) ScalarOps.unary(op, (double) s.getAtIndex(F32, so + i)));
+    }
+
+    /** The unary ops through the Vector API's transcendental lanewise operators, st and dt in bytes; returns end. */
+    private static long transcendental(UnaryOp op, MemorySegment s, long st, MemorySegment d, long dt, long end) {
+        long i = 0;
+        switch (op) {
+            case EXP -> { for (; i < end; i += LANES, st += STEP, dt += STEP) fromMemorySegment(SPECIES, s, st, ORDER).lanewise(VectorOperators.EXP).intoMemorySegment(d, dt, ORDER); }
+            case LOG -> { for (; i < end; i += LANES, st += STEP, dt += STEP) fromMemorySegment(SPECIES, s, st, ORDER).lanewise(VectorOperators.LOG).intoMemorySegment(d, dt, ORDER); }
+            case SIN -> { for (; i < end; i += LANES, st += STEP, dt += STEP) fromMemorySegment(SPECIES, s, st, ORDER).lanewise(VectorOperators.SIN).intoMemorySegment(d, dt, ORDER); }
+            case COS -> { for (; i < end; i += LANES, st += STEP, dt += STEP) fromMemorySegment(SPECIES, s, st, ORDER).lanewise(VectorOperators.COS).intoMemorySegment(d, dt, ORDER); }
+            case TANH -> { for (; i < end; i += LANES, st += STEP, dt += STEP) fromMemorySegment(SPECIES, s, st, ORDER).lanewise(VectorOperators.TANH).intoMemorySegment(d, dt, ORDER); }
             case SIGMOID -> {
                 FloatVector one = FloatVector.broadcast(SPECIES, 1f);
-                for (; i < end; i += LANES) {
-                    FloatVector e = load(s, so + i).neg().lanewise(VectorOperators.EXP);
-                    store(one.div(one.add(e)), d, dOff + i);
+                for (; i < end; i += LANES, st += STEP, dt += STEP) {
+                    FloatVector e = fromMemorySegment(SPECIES, s, st, ORDER).neg().lanewise(VectorOperators.EXP);
+                    one.div(one.add(e)).intoMemorySegment(d, dt, ORDER);
                 }
             }
             default -> { }
         }
-        for (; i < n; i++) d.setAtIndex(F32, dOff + i, (float) ScalarOps.unary(op, (double) s.getAtIndex(F32, so + i)));
+        return i;
     }
 
     /** The sum of n contiguous elements: float lanes within blocks, blocks added in double. */
@@ -156,10 +166,10 @@ final class Float32Rows {
             long blockEnd = i + bound(Math.min(SUM_BLOCK, n - i));
             FloatVector acc0 = FloatVector.zero(SPECIES), acc1 = FloatVector.zero(SPECIES);
             for (; i + 2L * LANES <= blockEnd; i += 2L * LANES) {
-                acc0 = acc0.add(load(s, off + i));
-                acc1 = acc1.add(load(s, off + i + LANES));
+                acc0 = acc0.add(fromMemorySegment(SPECIES, s, (off + i) * Float.BYTES, ORDER));
+                acc1 = acc1.add(fromMemorySegment(SPECIES, s, (off + i + LANES) * Float.BYTES, ORDER));
             }
-            for (; i < blockEnd; i += LANES) acc0 = acc0.add(load(s, off + i));
+            for (; i < blockEnd; i += LANES) acc0 = acc0.add(fromMemorySegment(SPECIES, s, (off + i) * Float.BYTES, ORDER));
             total += acc0.add(acc1).reduceLanes(VectorOperators.ADD);
         }
         for (; i < n; i++) total += s.getAtIndex(F32, off + i);

@@ -506,7 +506,7 @@ public final class Tensor implements AutoCloseable {
     // ---- the shared paths ----
 
     private Tensor binary(BinaryOp kernel, Tensor o, Op op) {
-        checkSameDevice(kernel.name().toLowerCase(), this, o);
+        checkSameDevice(kernel, this, o);
         DType dt = resultType(this, o);
         if (kernel == BinaryOp.DIV && !dt.isFloatingPoint()) dt = DType.FLOAT32;
         if (kernel == BinaryOp.POW && dt == DType.BOOL) dt = DType.INT64;
@@ -554,6 +554,11 @@ public final class Tensor implements AutoCloseable {
     }
 
     private static int category(DType d) { return d == DType.BOOL ? 0 : d.isFloatingPoint() ? 2 : 1; }
+
+    /** As below for a binary kernel, naming it only in the message: a training step runs hundreds. */
+    private static void checkSameDevice(BinaryOp op, Tensor a, Tensor b) {
+        if (!a.checkOpen().device().equals(b.checkOpen().device())) checkSameDevice(op.name().toLowerCase(), a, b);
+    }
 
     private static void checkSameDevice(String op, Tensor... ts) {
         Device d = ts[0].checkOpen().device();
