@@ -55,7 +55,7 @@ final class LstmLayerKernel implements IntraOpPool.RangeBody {
     /** Whether the kernel takes these operands: float32 or float64, the per-step blocks contiguous. */
     static boolean handles(Tensor inputGates, Tensor out, Tensor gates) {
         DType d = inputGates.dtype();
-        return (d == DType.FLOAT32 || d == DType.FLOAT64) && inputGates.isContiguous() && out.isContiguous() && gates.isContiguous();
+        return (d == DType.FLOAT32 || d == DType.FLOAT64) && inputGates.isContiguous() && out.isContiguous() && (gates == null || gates.isContiguous());
     }
 
     static boolean handlesBackward(Tensor gates, Tensor out, Tensor gradOut, Tensor gradGates, Tensor gradH0, Tensor gradC0) {
@@ -76,7 +76,10 @@ final class LstmLayerKernel implements IntraOpPool.RangeBody {
     /** W_hh^T in {@link StripGemv}'s strips for rows below one tile (batch-1 inference), or null. */
     private float[] strips;
 
-    /** Every step's h and c to out, and its activated gates to gates (the product h W_hh^T lands there first). */
+    /**
+     * Every step's h and c to out, and its activated gates to gates (the product h W_hh^T lands there first); with
+     * gates null (inference) each thread's step product goes to a scratch block of its rows, and nothing is kept.
+     */
     static void forward(Tensor inputGates, Tensor weightHh, Tensor h0, Tensor c0, boolean reverse, Tensor out, Tensor gates) {
         LstmLayerKernel k = CALLS.get();
         k.operands(false, reverse, inputGates, weightHh, c0, out, gates);
@@ -118,8 +121,8 @@ final class LstmLayerKernel implements IntraOpPool.RangeBody {
         hidden = (int) c0.size(1);
         this.inputGates = ElementAccess.segment(inputGates);
         inputGatesOff = inputGates.storageOffset();
-        this.activated = ElementAccess.segment(activated);
-        activatedOff = activated.storageOffset();
+        this.activated = activated == null ? null : ElementAccess.segment(activated);
+        activatedOff = activated == null ? 0 : activated.storageOffset();
         states = ElementAccess.segment(out);
         statesOff = out.storageOffset();
         weight = ElementAccess.segment(weightHh);
@@ -201,14 +204,18 @@ final class LstmLayerKernel implements IntraOpPool.RangeBody {
         Workspace w = WORKSPACES.get();
         int rows = b1 - b0, gateWidth = 4 * hidden;
         MatrixRows ig = w.handles[0], hg = w.handles[1], c = w.handles[2], hNext = w.handles[3], cNext = w.handles[4];
+        // each step's product h W_hh^T: in the gates tensor where they are kept, else in a scratch block of this
+        // thread's rows, reused every step (row b at b - b0)
+        boolean keep = activated != null;
+        MemorySegment product = keep ? activated : w.scratch((long) rows * gateWidth * dtype.byteSize());
         for (int s = 0; s < steps; s++) {
             int t = step(s), prev = step(s - 1);
             MemorySegment hSeg = s == 0 ? h0 : states;
             long hAt = s == 0 ? h0Off + b0 * h0RowStride : stateAt(0, prev) + (long) b0 * hidden;
             long hRowStride = s == 0 ? h0RowStride : hidden, hColStride = s == 0 ? h0ColStride : 1;
-            long hgAt = activatedAt(t);
+            long hgAt = keep ? activatedAt(t) : -(long) b0 * gateWidth;
             if (stepWeight != null && hColStride == 1 && hRowStride == hidden) {
-                stepProduct(rows, gateWidth, hidden, hSeg, hAt, activated, hgAt + (long) b0 * gateWidth, gateWidth, false);
+                stepProduct(rows, gateWidth, hidden, hSeg, hAt, product, hgAt + (long) b0 * gateWidth, gateWidth, false);
             } else if (strips != null) {
                 float[] x = w.row(hidden), out = w.gates(Math.ceilDiv(gateWidth, StripGemv.WIDTH) * StripGemv.WIDTH);
                 for (int r = 0; r < rows; r++) {
@@ -216,23 +223,23 @@ final class LstmLayerKernel implements IntraOpPool.RangeBody {
                     if (hColStride == 1) MemorySegment.copy(hSeg, ValueLayout.JAVA_FLOAT, at * Float.BYTES, x, 0, hidden);
                     else for (int p = 0; p < hidden; p++) x[p] = hSeg.getAtIndex(ValueLayout.JAVA_FLOAT, at + p * hColStride);
                     StripGemv.multiply(x, hidden, strips, gateWidth, out);
-                    MemorySegment.copy(out, 0, activated, ValueLayout.JAVA_FLOAT, (hgAt + (long) (b0 + r) * gateWidth) * Float.BYTES, gateWidth);
+                    MemorySegment.copy(out, 0, product, ValueLayout.JAVA_FLOAT, (hgAt + (long) (b0 + r) * gateWidth) * Float.BYTES, gateWidth);
                 }
             } else if (stepWeight != null) {   // a strided h0: W_hh^T through W_hh's strides
                 gemm(rows, gateWidth, hidden, hSeg, hAt, hRowStride, hColStride, weight, weightOff, weightColStride, weightRowStride,
-                        0, activated, hgAt + (long) b0 * gateWidth, gateWidth);
+                        0, product, hgAt + (long) b0 * gateWidth, gateWidth);
             } else {
                 gemm(rows, gateWidth, hidden, hSeg, hAt, hRowStride, hColStride, weightT, 0, gateWidth, 1,
-                        0, activated, hgAt + (long) b0 * gateWidth, gateWidth);
+                        0, product, hgAt + (long) b0 * gateWidth, gateWidth);
             }
             ig.point(inputGates, dtype, inputGatesAt(t), gateWidth, 1);
-            hg.point(activated, dtype, hgAt, gateWidth, 1);
+            hg.point(product, dtype, hgAt, gateWidth, 1);
             if (s == 0) c.point(c0, dtype, c0Off, c0RowStride, c0ColStride);
             else c.point(states, dtype, stateAt(1, prev), hidden, 1);
             hNext.point(states, dtype, stateAt(0, t), hidden, 1);
             cNext.point(states, dtype, stateAt(1, t), hidden, 1);
-            // the activated gates overwrite the product in place, for the backward
-            RecurrentKernels.lstmRows(RecurrentKernels.vectorRows(dtype, c.unitColumns()), ig, hg, c, hNext, cNext, hg, b0, b1, hidden);
+            // kept, the activated gates overwrite the product in place, for the backward
+            RecurrentKernels.lstmRows(RecurrentKernels.vectorRows(dtype, c.unitColumns()), ig, hg, c, hNext, cNext, keep ? hg : null, b0, b1, hidden);
         }
     }
 

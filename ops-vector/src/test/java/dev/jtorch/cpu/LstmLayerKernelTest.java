@@ -66,6 +66,13 @@ class LstmLayerKernelTest {
                         List<Tensor> pre = gates.select(0, first).add(h0.matmul(weight.t())).chunk(4, 1);
                         Tensor expected = Tensor.cat(1, pre.get(0).sigmoid(), pre.get(1).sigmoid(), pre.get(2).tanh(), pre.get(3).sigmoid());
                         assertClose(values(expected), values(act.select(0, first)), rtol(dtype), atol(dtype), what + " first step's gates by definition");
+                        // inference keeps no gates: the same states, from each thread's scratch block (within the
+                        // tolerance: a product into scratch may take another GEMM path than one into the gates)
+                        Tensor bare = empty(dtype, 2, steps, batch, hidden), composedBare = empty(dtype, 2, steps, batch, hidden);
+                        CPU.lstmLayer(gates, weight, h0, c0, reverse, bare, null);
+                        COMPOSED.lstmLayer(gates, weight, h0, c0, reverse, composedBare, null);
+                        assertClose(values(out), values(bare), rtol(dtype), atol(dtype), what + " states without the gates kept");
+                        assertClose(values(refOut), values(composedBare), rtol(dtype), atol(dtype), what + " composed states without the gates kept");
 
                         Tensor gradOut = tensor(dtype, new long[] {2, steps, batch, hidden}, draw(dtype, 2 * steps * batch * hidden, seed + 4, 1));
                         Tensor gradGates = empty(dtype, steps, batch, 4 * hidden), gradH0 = empty(dtype, batch, hidden), gradC0 = empty(dtype, batch, hidden);

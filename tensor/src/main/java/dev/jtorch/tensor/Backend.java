@@ -192,8 +192,9 @@ public interface Backend {
      * holding the input projections of all steps with both biases), then {@link #lstmCell}'s equations, writing step
      * t's h' and c' to {@code out[0, t]} and {@code out[1, t]} (out [2, T, B, H]) and its activated gates
      * (sigmoid i, sigmoid f, tanh g, sigmoid o) to {@code gates[t]} ([T, B, 4H]), which the backward reads, as
-     * cuDNN's reserve space. h_prev and c_prev are h0 and c0 [B, H] at the first step. The default is the step
-     * loop over the primitives; a backend overrides it to keep the loop inside one kernel.
+     * cuDNN's reserve space; gates is null where no backward will run, and then nothing is kept. h_prev and c_prev
+     * are h0 and c0 [B, H] at the first step. The default is the step loop over the primitives; a backend overrides
+     * it to keep the loop inside one kernel.
      */
     default void lstmLayer(Tensor inputGates, Tensor weightHh, Tensor h0, Tensor c0, boolean reverse, Tensor out, Tensor gates) {
         try (var noGrad = GradMode.noGrad()) {
@@ -202,10 +203,11 @@ public interface Backend {
             for (int s = 0; s < steps; s++) {
                 int t = reverse ? steps - 1 - s : s, prev = reverse ? t + 1 : t - 1;
                 Tensor h = s == 0 ? h0 : out.select(0, 0).select(0, prev), c = s == 0 ? c0 : out.select(0, 1).select(0, prev);
-                Tensor stepGates = gates.select(0, t), hiddenGates = h.matmul(weightHhT);
+                Tensor hiddenGates = h.matmul(weightHhT);
                 lstmCell(inputGates.select(0, t), hiddenGates, c, out.select(1, t));
+                if (gates == null) continue;
                 java.util.List<Tensor> pre = inputGates.select(0, t).add(hiddenGates).chunk(4, 1);
-                copy(Tensor.cat(1, pre.get(0).sigmoid(), pre.get(1).sigmoid(), pre.get(2).tanh(), pre.get(3).sigmoid()), stepGates);
+                copy(Tensor.cat(1, pre.get(0).sigmoid(), pre.get(1).sigmoid(), pre.get(2).tanh(), pre.get(3).sigmoid()), gates.select(0, t));
             }
         }
     }
