@@ -636,10 +636,6 @@ public final class Tensor implements AutoCloseable {
     }
 
     /**
-     * Writes an out-of-place result into this tensor. Recorded: the graph takes the result's history, as
-     * PyTorch rebases an in-place op's history onto the modified tensor.
-     */
-    /**
      * Whether {@code this op= o} can run as one kernel writing this tensor (Backend.binary allows dst to be a), not
      * as the out-of-place op and a copy back: nothing for autograd to record, o of this dtype and device,
      * broadcasting to this shape, and in other storage (an overlapping o would be read after it was written).
@@ -659,6 +655,10 @@ public final class Tensor implements AutoCloseable {
         return this;
     }
 
+    /**
+     * Writes an out-of-place result into this tensor. Recorded: the graph takes the result's history, as
+     * PyTorch rebases an in-place op's history onto the modified tensor.
+     */
     private Tensor inPlace(Tensor result) {
         boolean grad = result.requiresGrad && GradMode.isEnabled();
         checkInPlaceAllowed(grad);
