@@ -35,4 +35,13 @@ class ElementwiseAllocationTest {
             for (UnaryOp op : VECTOR_UNARY) Float32Rows.unary(op, a, 0, d, 0, n);
         });
     }
+
+    /** Column sums (a bias's gradient): 17 rows of 59 columns, whole vector bands and a tail, single-threaded. */
+    @Test
+    void columnSums() {
+        int rows = 17, cols = 59;
+        MemorySegment src = Arena.global().allocate(4L * rows * cols, 64), dst = Arena.global().allocate(4L * cols, 64);
+        for (int i = 0; i < rows * cols; i++) src.setAtIndex(ValueLayout.JAVA_FLOAT, i, 0.25f * (i % 11));
+        assertAllocatesNothing("Float32ColumnSums.sum", () -> Float32ColumnSums.sum(src, 0, rows, cols, dst, 0));
+    }
 }
