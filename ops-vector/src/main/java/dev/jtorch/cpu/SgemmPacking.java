@@ -182,7 +182,7 @@ final class SgemmPacking {
     private static void packATransposed(float[] dst, int mr, float alpha, MemorySegment a, long at, long colStride,
                                         int rows, int kc, float[] scratch) {
         int wholePanels = rows / mr, panelsPerLine = LINE / mr;
-        FloatVector alphas = mr == 4 && FOUR_IN_REGISTERS ? FloatVector.broadcast(FOUR, alpha) : null;
+        boolean fourLanes = mr == 4 && FOUR_IN_REGISTERS;
         for (int g0 = 0; g0 < wholePanels; g0 += panelsPerLine) {
             int g1 = Math.min(wholePanels, g0 + panelsPerLine);
             for (int p0 = 0; p0 < kc; p0 += BAND) {
@@ -194,8 +194,11 @@ final class SgemmPacking {
                     int d = panel * kc * mr + p0 * mr, line = (panel - g0) * mr;
                     // one vector per panel row: at 64x256x1920, A transposed, the scalar loop had 12.4% of the JFR
                     // samples (the kernel 41.8%), this one 4.6% (45.6%)
-                    if (alphas != null) {
-                        for (int p = p0; p < p1; p++, d += mr, line += LINE) FloatVector.fromArray(FOUR, scratch, line).mul(alphas).intoArray(dst, d);
+                    // alpha as a scalar, not a vector broadcast once per call: that vector, null on the other
+                    // layouts, met null at a merge and was boxed; where C2 compiled this loop from an OSR entry
+                    // it lost the vector's exact class, and every mul fell back to Java (32 bytes per step)
+                    if (fourLanes) {
+                        for (int p = p0; p < p1; p++, d += mr, line += LINE) FloatVector.fromArray(FOUR, scratch, line).mul(alpha).intoArray(dst, d);
                         continue;
                     }
                     for (int p = p0; p < p1; p++, d += mr, line += LINE) {

@@ -68,6 +68,20 @@ class GemmAllocationTest {
     }
 
     @Test
+    void transposedAPackingOfEveryPanelHeight() {
+        // packA on its own, not inlined into a product: a vector broadcast once per call, null for 8-row panels,
+        // was boxed here (48 bytes a call), and in CI the loop's every step fell back to Java
+        int rows = 67, kc = SgemmPacking.LINE;
+        MemorySegment a = random(rows * kc, 19);
+        float[] scratch = new float[8 * SgemmPacking.LINE];
+        for (int mr : new int[] {4, 8}) {
+            float[] dst = new float[Math.ceilDiv(rows, mr) * mr * kc];
+            assertAllocatesNothing("transposed A, " + mr + "-row panels", () ->
+                    SgemmPacking.packA(dst, mr, 0.5f, a, 0, 1, rows, rows, kc, scratch));
+        }
+    }
+
+    @Test
     void unpackedProductOnOneAndTwoThreads() {
         for (int threads : new int[] {1, 2}) {
             IntraOpPool.setNumThreads(threads);
