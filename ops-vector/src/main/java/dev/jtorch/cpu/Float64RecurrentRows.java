@@ -1,10 +1,12 @@
 package dev.jtorch.cpu;
 
 import jdk.incubator.vector.DoubleVector;
-import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
 
+import java.lang.foreign.MemorySegment;
 import java.nio.ByteOrder;
+
+import static jdk.incubator.vector.VectorOperators.EXP;
 
 /**
  * {@link RecurrentRows} in float64 lanes of the preferred species (8 with AVX-512): per vector of hidden units,
@@ -15,27 +17,45 @@ final class Float64RecurrentRows implements RecurrentRows {
     static final Float64RecurrentRows INSTANCE = new Float64RecurrentRows();
     private static final VectorSpecies<Double> S = DoubleVector.SPECIES_PREFERRED;
     private static final ByteOrder ORDER = ByteOrder.nativeOrder();
+    private static final long D = Double.BYTES;
     private static final DoubleVector ONE = DoubleVector.broadcast(S, 1.0), TWO = DoubleVector.broadcast(S, 2.0);
 
     private Float64RecurrentRows() {}
 
+    // Every loop loads and stores its vectors itself and writes sigmoid and tanh out, with no helper taking or
+    // returning a vector: where C2 does not inline such a helper (deep in a layer kernel, with its inlining budget
+    // spent) each vector through it is boxed; through load(), gate(), sigmoid() and tanh() a float64 layer's forward
+    // and backward at batch 16 allocated 2.0 MB per call. sigmoid(x) = 1 / (1 + exp(-x)); tanh(x) = 2 / (1 + exp(-2x))
+    // - 1, one EXP, which the JDK compiles to a short vector routine where its TANH measured 2-3x slower per element
+    // (exact at the saturated ends; near 0 an absolute error of an ulp of 1, below the tolerance of the gates it feeds).
+
     @Override public int lstm(MatrixRows ig, MatrixRows hg, MatrixRows c, MatrixRows hNext, MatrixRows cNext, MatrixRows gates,
                               long b, int hidden) {
         int end = S.loopBound(hidden);
+        MemorySegment igm = ig.memory(), hgm = hg.memory(), cm = c.memory(), hn = hNext.memory(), cn = cNext.memory();
+        long igAt = ig.at(b, 0) * D, hgAt = hg.at(b, 0) * D, cAt = c.at(b, 0) * D, hnAt = hNext.at(b, 0) * D,
+                cnAt = cNext.at(b, 0) * D, block = hidden * D;
         for (int j = 0; j < end; j += S.length()) {
-            DoubleVector i = sigmoid(gate(ig, hg, b, j));
-            DoubleVector f = sigmoid(gate(ig, hg, b, hidden + j));
-            DoubleVector g = tanh(gate(ig, hg, b, 2 * hidden + j));
-            DoubleVector o = sigmoid(gate(ig, hg, b, 3 * hidden + j));
+            long x = j * D;
+            DoubleVector i = ONE.div(DoubleVector.fromMemorySegment(S, igm, igAt + x, ORDER)
+                    .add(DoubleVector.fromMemorySegment(S, hgm, hgAt + x, ORDER)).neg().lanewise(EXP).add(ONE));
+            DoubleVector f = ONE.div(DoubleVector.fromMemorySegment(S, igm, igAt + block + x, ORDER)
+                    .add(DoubleVector.fromMemorySegment(S, hgm, hgAt + block + x, ORDER)).neg().lanewise(EXP).add(ONE));
+            DoubleVector g = TWO.div(DoubleVector.fromMemorySegment(S, igm, igAt + 2 * block + x, ORDER)
+                    .add(DoubleVector.fromMemorySegment(S, hgm, hgAt + 2 * block + x, ORDER)).mul(-2.0).lanewise(EXP).add(ONE)).sub(ONE);
+            DoubleVector o = ONE.div(DoubleVector.fromMemorySegment(S, igm, igAt + 3 * block + x, ORDER)
+                    .add(DoubleVector.fromMemorySegment(S, hgm, hgAt + 3 * block + x, ORDER)).neg().lanewise(EXP).add(ONE));
             if (gates != null) {   // this vector's four gate blocks are read: hg may be gates
-                store(i, gates, b, j);
-                store(f, gates, b, hidden + j);
-                store(g, gates, b, 2 * hidden + j);
-                store(o, gates, b, 3 * hidden + j);
+                MemorySegment gm = gates.memory();
+                long gAt = gates.at(b, 0) * D + x;
+                i.intoMemorySegment(gm, gAt, ORDER);
+                f.intoMemorySegment(gm, gAt + block, ORDER);
+                g.intoMemorySegment(gm, gAt + 2 * block, ORDER);
+                o.intoMemorySegment(gm, gAt + 3 * block, ORDER);
             }
-            DoubleVector cn = f.fma(load(c, b, j), i.mul(g));
-            store(cn, cNext, b, j);
-            store(o.mul(tanh(cn)), hNext, b, j);
+            DoubleVector cNew = f.fma(DoubleVector.fromMemorySegment(S, cm, cAt + x, ORDER), i.mul(g));
+            cNew.intoMemorySegment(cn, cnAt + x, ORDER);
+            o.mul(TWO.div(cNew.mul(-2.0).lanewise(EXP).add(ONE)).sub(ONE)).intoMemorySegment(hn, hnAt + x, ORDER);
         }
         return end;
     }
@@ -43,20 +63,30 @@ final class Float64RecurrentRows implements RecurrentRows {
     @Override public int lstmBackward(MatrixRows ig, MatrixRows hg, MatrixRows c, MatrixRows gradHNext, MatrixRows gradCNext,
                                       MatrixRows gradGates, MatrixRows gradC, long b, int hidden) {
         int end = S.loopBound(hidden);
+        MemorySegment igm = ig.memory(), hgm = hg.memory(), cm = c.memory(), dhm = gradHNext.memory(), dcm = gradCNext.memory(),
+                dgm = gradGates.memory(), dcPrev = gradC.memory();
+        long igAt = ig.at(b, 0) * D, hgAt = hg.at(b, 0) * D, cAt = c.at(b, 0) * D, dhAt = gradHNext.at(b, 0) * D,
+                dcAt = gradCNext.at(b, 0) * D, dgAt = gradGates.at(b, 0) * D, dcPrevAt = gradC.at(b, 0) * D, block = hidden * D;
         for (int j = 0; j < end; j += S.length()) {
-            DoubleVector i = sigmoid(gate(ig, hg, b, j));
-            DoubleVector f = sigmoid(gate(ig, hg, b, hidden + j));
-            DoubleVector g = tanh(gate(ig, hg, b, 2 * hidden + j));
-            DoubleVector o = sigmoid(gate(ig, hg, b, 3 * hidden + j));
-            DoubleVector cPrev = load(c, b, j);
-            DoubleVector tanhC = tanh(f.fma(cPrev, i.mul(g)));
-            DoubleVector gh = load(gradHNext, b, j);
-            DoubleVector gc = gh.mul(o).fma(ONE.sub(tanhC.mul(tanhC)), load(gradCNext, b, j));
-            store(gc.mul(g).mul(i.mul(ONE.sub(i))), gradGates, b, j);
-            store(gc.mul(cPrev).mul(f.mul(ONE.sub(f))), gradGates, b, hidden + j);
-            store(gc.mul(i).mul(ONE.sub(g.mul(g))), gradGates, b, 2 * hidden + j);
-            store(gh.mul(tanhC).mul(o.mul(ONE.sub(o))), gradGates, b, 3 * hidden + j);
-            store(gc.mul(f), gradC, b, j);
+            long x = j * D;
+            DoubleVector i = ONE.div(DoubleVector.fromMemorySegment(S, igm, igAt + x, ORDER)
+                    .add(DoubleVector.fromMemorySegment(S, hgm, hgAt + x, ORDER)).neg().lanewise(EXP).add(ONE));
+            DoubleVector f = ONE.div(DoubleVector.fromMemorySegment(S, igm, igAt + block + x, ORDER)
+                    .add(DoubleVector.fromMemorySegment(S, hgm, hgAt + block + x, ORDER)).neg().lanewise(EXP).add(ONE));
+            DoubleVector g = TWO.div(DoubleVector.fromMemorySegment(S, igm, igAt + 2 * block + x, ORDER)
+                    .add(DoubleVector.fromMemorySegment(S, hgm, hgAt + 2 * block + x, ORDER)).mul(-2.0).lanewise(EXP).add(ONE)).sub(ONE);
+            DoubleVector o = ONE.div(DoubleVector.fromMemorySegment(S, igm, igAt + 3 * block + x, ORDER)
+                    .add(DoubleVector.fromMemorySegment(S, hgm, hgAt + 3 * block + x, ORDER)).neg().lanewise(EXP).add(ONE));
+            DoubleVector cPrev = DoubleVector.fromMemorySegment(S, cm, cAt + x, ORDER);
+            DoubleVector tanhC = TWO.div(f.fma(cPrev, i.mul(g)).mul(-2.0).lanewise(EXP).add(ONE)).sub(ONE);
+            // the chain rule below is lstmBackwardFromGates' too, written in both on purpose (see above)
+            DoubleVector gh = DoubleVector.fromMemorySegment(S, dhm, dhAt + x, ORDER);
+            DoubleVector gc = gh.mul(o).fma(ONE.sub(tanhC.mul(tanhC)), DoubleVector.fromMemorySegment(S, dcm, dcAt + x, ORDER));
+            gc.mul(g).mul(i.mul(ONE.sub(i))).intoMemorySegment(dgm, dgAt + x, ORDER);
+            gc.mul(cPrev).mul(f.mul(ONE.sub(f))).intoMemorySegment(dgm, dgAt + block + x, ORDER);
+            gc.mul(i).mul(ONE.sub(g.mul(g))).intoMemorySegment(dgm, dgAt + 2 * block + x, ORDER);
+            gh.mul(tanhC).mul(o.mul(ONE.sub(o))).intoMemorySegment(dgm, dgAt + 3 * block + x, ORDER);
+            gc.mul(f).intoMemorySegment(dcPrev, dcPrevAt + x, ORDER);
         }
         return end;
     }
@@ -64,31 +94,42 @@ final class Float64RecurrentRows implements RecurrentRows {
     @Override public int lstmBackwardFromGates(MatrixRows gates, MatrixRows c, MatrixRows cNext, MatrixRows gradHNext, MatrixRows gradCNext,
                                                MatrixRows gradGates, MatrixRows gradC, long b, int hidden) {
         int end = S.loopBound(hidden);
+        MemorySegment gm = gates.memory(), cm = c.memory(), cnm = cNext.memory(), dhm = gradHNext.memory(), dcm = gradCNext.memory(),
+                dgm = gradGates.memory(), dcPrev = gradC.memory();
+        long gAt = gates.at(b, 0) * D, cAt = c.at(b, 0) * D, cnAt = cNext.at(b, 0) * D, dhAt = gradHNext.at(b, 0) * D,
+                dcAt = gradCNext.at(b, 0) * D, dgAt = gradGates.at(b, 0) * D, dcPrevAt = gradC.at(b, 0) * D, block = hidden * D;
         for (int j = 0; j < end; j += S.length()) {
-            DoubleVector i = load(gates, b, j), f = load(gates, b, hidden + j);
-            DoubleVector g = load(gates, b, 2 * hidden + j), o = load(gates, b, 3 * hidden + j);
-            DoubleVector cPrev = load(c, b, j);
-            DoubleVector tanhC = tanh(load(cNext, b, j));
-            // the chain rule as in lstmBackward, written twice on purpose: through a helper taking the six vectors,
-            // C2 boxed them (a float64 layer's forward and backward at batch 16: 4.4 MB per call, 2.0 MB without it)
-            DoubleVector gh = load(gradHNext, b, j);
-            DoubleVector gc = gh.mul(o).fma(ONE.sub(tanhC.mul(tanhC)), load(gradCNext, b, j));
-            store(gc.mul(g).mul(i.mul(ONE.sub(i))), gradGates, b, j);
-            store(gc.mul(cPrev).mul(f.mul(ONE.sub(f))), gradGates, b, hidden + j);
-            store(gc.mul(i).mul(ONE.sub(g.mul(g))), gradGates, b, 2 * hidden + j);
-            store(gh.mul(tanhC).mul(o.mul(ONE.sub(o))), gradGates, b, 3 * hidden + j);
-            store(gc.mul(f), gradC, b, j);
+            long x = j * D;
+            DoubleVector i = DoubleVector.fromMemorySegment(S, gm, gAt + x, ORDER);
+            DoubleVector f = DoubleVector.fromMemorySegment(S, gm, gAt + block + x, ORDER);
+            DoubleVector g = DoubleVector.fromMemorySegment(S, gm, gAt + 2 * block + x, ORDER);
+            DoubleVector o = DoubleVector.fromMemorySegment(S, gm, gAt + 3 * block + x, ORDER);
+            DoubleVector cPrev = DoubleVector.fromMemorySegment(S, cm, cAt + x, ORDER);
+            DoubleVector tanhC = TWO.div(DoubleVector.fromMemorySegment(S, cnm, cnAt + x, ORDER).mul(-2.0).lanewise(EXP).add(ONE)).sub(ONE);
+            DoubleVector gh = DoubleVector.fromMemorySegment(S, dhm, dhAt + x, ORDER);
+            DoubleVector gc = gh.mul(o).fma(ONE.sub(tanhC.mul(tanhC)), DoubleVector.fromMemorySegment(S, dcm, dcAt + x, ORDER));
+            gc.mul(g).mul(i.mul(ONE.sub(i))).intoMemorySegment(dgm, dgAt + x, ORDER);
+            gc.mul(cPrev).mul(f.mul(ONE.sub(f))).intoMemorySegment(dgm, dgAt + block + x, ORDER);
+            gc.mul(i).mul(ONE.sub(g.mul(g))).intoMemorySegment(dgm, dgAt + 2 * block + x, ORDER);
+            gh.mul(tanhC).mul(o.mul(ONE.sub(o))).intoMemorySegment(dgm, dgAt + 3 * block + x, ORDER);
+            gc.mul(f).intoMemorySegment(dcPrev, dcPrevAt + x, ORDER);
         }
         return end;
     }
 
     @Override public int gru(MatrixRows gi, MatrixRows gh, MatrixRows h, MatrixRows hNext, long b, int hidden) {
         int end = S.loopBound(hidden);
+        MemorySegment gim = gi.memory(), ghm = gh.memory(), hm = h.memory(), hn = hNext.memory();
+        long giAt = gi.at(b, 0) * D, ghAt = gh.at(b, 0) * D, hAt = h.at(b, 0) * D, hnAt = hNext.at(b, 0) * D, block = hidden * D;
         for (int j = 0; j < end; j += S.length()) {
-            DoubleVector r = sigmoid(gate(gi, gh, b, j));
-            DoubleVector z = sigmoid(gate(gi, gh, b, hidden + j));
-            DoubleVector n = tanh(r.fma(load(gh, b, 2 * hidden + j), load(gi, b, 2 * hidden + j)));
-            store(z.fma(load(h, b, j).sub(n), n), hNext, b, j);
+            long x = j * D;
+            DoubleVector r = ONE.div(DoubleVector.fromMemorySegment(S, gim, giAt + x, ORDER)
+                    .add(DoubleVector.fromMemorySegment(S, ghm, ghAt + x, ORDER)).neg().lanewise(EXP).add(ONE));
+            DoubleVector z = ONE.div(DoubleVector.fromMemorySegment(S, gim, giAt + block + x, ORDER)
+                    .add(DoubleVector.fromMemorySegment(S, ghm, ghAt + block + x, ORDER)).neg().lanewise(EXP).add(ONE));
+            DoubleVector n = TWO.div(r.fma(DoubleVector.fromMemorySegment(S, ghm, ghAt + 2 * block + x, ORDER),
+                    DoubleVector.fromMemorySegment(S, gim, giAt + 2 * block + x, ORDER)).mul(-2.0).lanewise(EXP).add(ONE)).sub(ONE);
+            z.fma(DoubleVector.fromMemorySegment(S, hm, hAt + x, ORDER).sub(n), n).intoMemorySegment(hn, hnAt + x, ORDER);
         }
         return end;
     }
@@ -96,49 +137,31 @@ final class Float64RecurrentRows implements RecurrentRows {
     @Override public int gruBackward(MatrixRows gi, MatrixRows gh, MatrixRows h, MatrixRows gradHNext,
                                      MatrixRows gradGi, MatrixRows gradGh, MatrixRows gradH, long b, int hidden) {
         int end = S.loopBound(hidden);
+        MemorySegment gim = gi.memory(), ghm = gh.memory(), hm = h.memory(), dhm = gradHNext.memory(),
+                dgim = gradGi.memory(), dghm = gradGh.memory(), dhPrev = gradH.memory();
+        long giAt = gi.at(b, 0) * D, ghAt = gh.at(b, 0) * D, hAt = h.at(b, 0) * D, dhAt = gradHNext.at(b, 0) * D,
+                dgiAt = gradGi.at(b, 0) * D, dghAt = gradGh.at(b, 0) * D, dhPrevAt = gradH.at(b, 0) * D, block = hidden * D;
         for (int j = 0; j < end; j += S.length()) {
-            DoubleVector r = sigmoid(gate(gi, gh, b, j));
-            DoubleVector z = sigmoid(gate(gi, gh, b, hidden + j));
-            DoubleVector hiddenN = load(gh, b, 2 * hidden + j);
-            DoubleVector n = tanh(r.fma(hiddenN, load(gi, b, 2 * hidden + j)));
-            DoubleVector g = load(gradHNext, b, j);
+            long x = j * D;
+            DoubleVector r = ONE.div(DoubleVector.fromMemorySegment(S, gim, giAt + x, ORDER)
+                    .add(DoubleVector.fromMemorySegment(S, ghm, ghAt + x, ORDER)).neg().lanewise(EXP).add(ONE));
+            DoubleVector z = ONE.div(DoubleVector.fromMemorySegment(S, gim, giAt + block + x, ORDER)
+                    .add(DoubleVector.fromMemorySegment(S, ghm, ghAt + block + x, ORDER)).neg().lanewise(EXP).add(ONE));
+            DoubleVector hiddenN = DoubleVector.fromMemorySegment(S, ghm, ghAt + 2 * block + x, ORDER);
+            DoubleVector n = TWO.div(r.fma(hiddenN, DoubleVector.fromMemorySegment(S, gim, giAt + 2 * block + x, ORDER))
+                    .mul(-2.0).lanewise(EXP).add(ONE)).sub(ONE);
+            DoubleVector g = DoubleVector.fromMemorySegment(S, dhm, dhAt + x, ORDER);
             DoubleVector gradN = g.mul(ONE.sub(z)).mul(ONE.sub(n.mul(n)));
-            DoubleVector gradZ = g.mul(load(h, b, j).sub(n)).mul(z.mul(ONE.sub(z)));
+            DoubleVector gradZ = g.mul(DoubleVector.fromMemorySegment(S, hm, hAt + x, ORDER).sub(n)).mul(z.mul(ONE.sub(z)));
             DoubleVector gradR = gradN.mul(hiddenN).mul(r.mul(ONE.sub(r)));
-            store(gradR, gradGi, b, j);
-            store(gradZ, gradGi, b, hidden + j);
-            store(gradN, gradGi, b, 2 * hidden + j);
-            store(gradR, gradGh, b, j);
-            store(gradZ, gradGh, b, hidden + j);
-            store(gradN.mul(r), gradGh, b, 2 * hidden + j);
-            store(g.mul(z), gradH, b, j);
+            gradR.intoMemorySegment(dgim, dgiAt + x, ORDER);
+            gradZ.intoMemorySegment(dgim, dgiAt + block + x, ORDER);
+            gradN.intoMemorySegment(dgim, dgiAt + 2 * block + x, ORDER);
+            gradR.intoMemorySegment(dghm, dghAt + x, ORDER);
+            gradZ.intoMemorySegment(dghm, dghAt + block + x, ORDER);
+            gradN.mul(r).intoMemorySegment(dghm, dghAt + 2 * block + x, ORDER);
+            g.mul(z).intoMemorySegment(dhPrev, dhPrevAt + x, ORDER);
         }
         return end;
-    }
-
-    /** The pre-activation of one gate block: the input and hidden projections summed. */
-    private static DoubleVector gate(MatrixRows inputGates, MatrixRows hiddenGates, long b, int col) {
-        return load(inputGates, b, col).add(load(hiddenGates, b, col));
-    }
-
-    private static DoubleVector sigmoid(DoubleVector x) {
-        return ONE.div(ONE.add(x.neg().lanewise(VectorOperators.EXP)));
-    }
-
-    /**
-     * {@code tanh(x) = 2 sigmoid(2x) - 1}: one EXP, which the JDK compiles to a short vector routine, where its
-     * TANH measured 2-3x slower per element here. Exact at the saturated ends (exp overflows to infinity, giving -1);
-     * near 0 the subtraction leaves an absolute error of an ulp of 1, below the tolerance of the gates it feeds.
-     */
-    private static DoubleVector tanh(DoubleVector x) {
-        return TWO.div(ONE.add(x.mul(-2).lanewise(VectorOperators.EXP))).sub(ONE);
-    }
-
-    private static DoubleVector load(MatrixRows m, long row, int col) {
-        return DoubleVector.fromMemorySegment(S, m.memory(), m.at(row, col) * Double.BYTES, ORDER);
-    }
-
-    private static void store(DoubleVector v, MatrixRows m, long row, int col) {
-        v.intoMemorySegment(m.memory(), m.at(row, col) * Double.BYTES, ORDER);
     }
 }
