@@ -43,4 +43,29 @@ class RecurrentAllocationTest {
         }
     }
 
+    /**
+     * A GRU cell's step, forward then backward, at a training batch, allocates nothing once compiled (the GRU runs
+     * a cell per step, so a layer calls these 2 x steps times per training step).
+     */
+    @ParameterizedTest
+    @EnumSource(value = DType.class, names = {"FLOAT32", "FLOAT64"})
+    void gruCellForwardAndBackwardAllocateNothingInSteadyState(DType dtype) {
+        int batch = 64, hidden = 64;
+        Tensor gi = matrix(dtype, batch, 3 * hidden, draw(dtype, batch * 3 * hidden, 10, 2), Layout.CONTIGUOUS);
+        Tensor gh = matrix(dtype, batch, 3 * hidden, draw(dtype, batch * 3 * hidden, 11, 2), Layout.CONTIGUOUS);
+        Tensor h = matrix(dtype, batch, hidden, draw(dtype, batch * hidden, 12, 1), Layout.CONTIGUOUS);
+        Tensor gradOut = matrix(dtype, batch, hidden, draw(dtype, batch * hidden, 13, 1), Layout.CONTIGUOUS);
+        Tensor out = empty(dtype, batch, hidden), gradGi = empty(dtype, batch, 3 * hidden), gradGh = empty(dtype, batch, 3 * hidden);
+        Tensor gradH = empty(dtype, batch, hidden);
+        int saved = IntraOpPool.numThreads();
+        IntraOpPool.setNumThreads(1);
+        try {
+            SteadyStateAllocation.assertAllocatesNothing(dtype + " GRU cell", () -> {
+                CPU.gruCell(gi, gh, h, out);
+                CPU.gruCellBackward(gi, gh, h, gradOut, gradGi, gradGh, gradH);
+            });
+        } finally {
+            IntraOpPool.setNumThreads(saved);
+        }
+    }
 }
