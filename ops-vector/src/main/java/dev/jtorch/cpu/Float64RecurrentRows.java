@@ -1,5 +1,6 @@
 package dev.jtorch.cpu;
 
+import dev.jtorch.tensor.DType;
 import jdk.incubator.vector.DoubleVector;
 import jdk.incubator.vector.VectorSpecies;
 
@@ -60,36 +61,29 @@ final class Float64RecurrentRows implements RecurrentRows {
         return end;
     }
 
+    /**
+     * The step's activated gates and c' staged in this thread's scratch row by {@link #lstm}, then the gradient as
+     * {@link #lstmBackwardFromGates} forms it from a layer's kept gates: one chain rule for both.
+     */
     @Override public int lstmBackward(MatrixRows ig, MatrixRows hg, MatrixRows c, MatrixRows gradHNext, MatrixRows gradCNext,
                                       MatrixRows gradGates, MatrixRows gradC, long b, int hidden) {
-        int end = S.loopBound(hidden);
-        MemorySegment igm = ig.memory(), hgm = hg.memory(), cm = c.memory(), dhm = gradHNext.memory(), dcm = gradCNext.memory(),
-                dgm = gradGates.memory(), dcPrev = gradC.memory();
-        long igAt = ig.at(b, 0) * D, hgAt = hg.at(b, 0) * D, cAt = c.at(b, 0) * D, dhAt = gradHNext.at(b, 0) * D,
-                dcAt = gradCNext.at(b, 0) * D, dgAt = gradGates.at(b, 0) * D, dcPrevAt = gradC.at(b, 0) * D, block = hidden * D;
-        for (int j = 0; j < end; j += S.length()) {
-            long x = j * D;
-            DoubleVector i = ONE.div(DoubleVector.fromMemorySegment(S, igm, igAt + x, ORDER)
-                    .add(DoubleVector.fromMemorySegment(S, hgm, hgAt + x, ORDER)).neg().lanewise(EXP).add(ONE));
-            DoubleVector f = ONE.div(DoubleVector.fromMemorySegment(S, igm, igAt + block + x, ORDER)
-                    .add(DoubleVector.fromMemorySegment(S, hgm, hgAt + block + x, ORDER)).neg().lanewise(EXP).add(ONE));
-            DoubleVector g = TWO.div(DoubleVector.fromMemorySegment(S, igm, igAt + 2 * block + x, ORDER)
-                    .add(DoubleVector.fromMemorySegment(S, hgm, hgAt + 2 * block + x, ORDER)).mul(-2.0).lanewise(EXP).add(ONE)).sub(ONE);
-            DoubleVector o = ONE.div(DoubleVector.fromMemorySegment(S, igm, igAt + 3 * block + x, ORDER)
-                    .add(DoubleVector.fromMemorySegment(S, hgm, hgAt + 3 * block + x, ORDER)).neg().lanewise(EXP).add(ONE));
-            DoubleVector cPrev = DoubleVector.fromMemorySegment(S, cm, cAt + x, ORDER);
-            DoubleVector tanhC = TWO.div(f.fma(cPrev, i.mul(g)).mul(-2.0).lanewise(EXP).add(ONE)).sub(ONE);
-            // the chain rule below is lstmBackwardFromGates' too, written in both on purpose (see above)
-            DoubleVector gh = DoubleVector.fromMemorySegment(S, dhm, dhAt + x, ORDER);
-            DoubleVector gc = gh.mul(o).fma(ONE.sub(tanhC.mul(tanhC)), DoubleVector.fromMemorySegment(S, dcm, dcAt + x, ORDER));
-            gc.mul(g).mul(i.mul(ONE.sub(i))).intoMemorySegment(dgm, dgAt + x, ORDER);
-            gc.mul(cPrev).mul(f.mul(ONE.sub(f))).intoMemorySegment(dgm, dgAt + block + x, ORDER);
-            gc.mul(i).mul(ONE.sub(g.mul(g))).intoMemorySegment(dgm, dgAt + 2 * block + x, ORDER);
-            gh.mul(tanhC).mul(o.mul(ONE.sub(o))).intoMemorySegment(dgm, dgAt + 3 * block + x, ORDER);
-            gc.mul(f).intoMemorySegment(dcPrev, dcPrevAt + x, ORDER);
-        }
-        return end;
+        Staged staged = STAGED.get();
+        MemorySegment row = staged.scratch.bytes(6L * hidden * D);
+        // row stride 0: every batch row b lands on the one scratch row
+        MatrixRows gates = staged.gates.point(row, DType.FLOAT64, 0, 0, 1);
+        MatrixRows hNext = staged.hNext.point(row, DType.FLOAT64, 4L * hidden, 0, 1);
+        MatrixRows cNext = staged.cNext.point(row, DType.FLOAT64, 5L * hidden, 0, 1);
+        lstm(ig, hg, c, hNext, cNext, gates, b, hidden);
+        return lstmBackwardFromGates(gates, c, cNext, gradHNext, gradCNext, gradGates, gradC, b, hidden);
     }
+
+    /** A thread's scratch row of gates, h' and c' for {@link #lstmBackward}, and its handles. */
+    private static final class Staged {
+        final NativeScratch scratch = new NativeScratch();
+        final MatrixRows gates = new MatrixRows(), hNext = new MatrixRows(), cNext = new MatrixRows();
+    }
+
+    private static final ThreadLocal<Staged> STAGED = ThreadLocal.withInitial(Staged::new);
 
     @Override public int lstmBackwardFromGates(MatrixRows gates, MatrixRows c, MatrixRows cNext, MatrixRows gradHNext, MatrixRows gradCNext,
                                                MatrixRows gradGates, MatrixRows gradC, long b, int hidden) {
