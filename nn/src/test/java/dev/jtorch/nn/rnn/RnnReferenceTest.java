@@ -72,8 +72,11 @@ class RnnReferenceTest {
         List<Tensor> batched = RnnFixtures.run(m, x.unsqueeze(1), null, null);
         assertArrayEquals(new long[] {T, H}, got.get(0).shape());
         assertArrayEquals(new long[] {2, H}, got.get(1).shape());
-        assertArrayEquals(batched.get(0).toDoubleArray(), got.get(0).toDoubleArray(), 0);
-        assertArrayEquals(batched.get(1).toDoubleArray(), got.get(1).toDoubleArray(), 0);
+        // within rounding, not bit for bit: run after the other RNN tests in one JVM, RNN_RELU's two outputs once
+        // differed by 1 ulp, which 2000 alternating calls in a fresh JVM never showed; a kernel's order of summation
+        // is not part of its contract (paths are chosen by size and by what earlier calls kept)
+        assertArrayEquals(batched.get(0).toDoubleArray(), got.get(0).toDoubleArray(), 1e-12);
+        assertArrayEquals(batched.get(1).toDoubleArray(), got.get(1).toDoubleArray(), 1e-12);
     }
 
     private static void assertClose(RnnReference.Result want, List<Tensor> got, double tol) {
