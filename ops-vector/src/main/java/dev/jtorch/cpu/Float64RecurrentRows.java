@@ -12,7 +12,8 @@ import static jdk.incubator.vector.VectorOperators.EXP;
 /**
  * {@link RecurrentRows} in float64 lanes of the preferred species (8 with AVX-512): per vector of hidden units,
  * the four (LSTM) or three (GRU) gate blocks of a row are loaded at {@code k*hidden + j}, activated and combined
- * in registers, and only the results are stored. The equations are {@link RecurrentKernels}' plain ones.
+ * in registers, and only the results are stored (the LSTM cell's backward stages its gates and c' in a scratch row
+ * and runs the layer backward's loop over them). The equations are {@link RecurrentKernels}' plain ones.
  */
 final class Float64RecurrentRows implements RecurrentRows {
     static final Float64RecurrentRows INSTANCE = new Float64RecurrentRows();
@@ -26,7 +27,7 @@ final class Float64RecurrentRows implements RecurrentRows {
     // Every loop loads and stores its vectors itself and writes sigmoid and tanh out, with no helper taking or
     // returning a vector: where C2 does not inline such a helper (deep in a layer kernel, with its inlining budget
     // spent) each vector through it is boxed; through load(), gate(), sigmoid() and tanh() a float64 layer's forward
-    // and backward at batch 16 allocated 2.0 MB per call. sigmoid(x) = 1 / (1 + exp(-x)); tanh(x) = 2 / (1 + exp(-2x))
+    // and backward at batch 16 allocated 2.0-6.4 MB per call. sigmoid(x) = 1 / (1 + exp(-x)); tanh(x) = 2 / (1 + exp(-2x))
     // - 1, one EXP, which the JDK compiles to a short vector routine where its TANH measured 2-3x slower per element
     // (exact at the saturated ends; near 0 an absolute error of an ulp of 1, below the tolerance of the gates it feeds).
 
