@@ -194,9 +194,9 @@ final class SgemmPacking {
                     int d = panel * kc * mr + p0 * mr, line = (panel - g0) * mr;
                     // one vector per panel row: at 64x256x1920, A transposed, the scalar loop had 12.4% of the JFR
                     // samples (the kernel 41.8%), this one 4.6% (45.6%)
-                    // alpha as a scalar, not a vector broadcast once per call: that vector, null on the other
-                    // layouts, met null at a merge and was boxed; where C2 compiled this loop from an OSR entry
-                    // it lost the vector's exact class, and every mul fell back to Java (32 bytes per step)
+                    // alpha as a scalar, not a vector broadcast once per call: that vector, null for other panel
+                    // heights, met null at a merge and was boxed (48 bytes a call here), and in CI every mul of
+                    // this loop fell back to Java (32 bytes a step, GemmAllocationTest)
                     if (fourLanes) {
                         for (int p = p0; p < p1; p++, d += mr, line += LINE) FloatVector.fromArray(FOUR, scratch, line).mul(alpha).intoArray(dst, d);
                         continue;
