@@ -807,10 +807,21 @@ public final class Sgemm {
                         acc2 = ap.fma(FloatVector.fromMemorySegment(S, b, bAt + 2 * L * Float.BYTES, ORDER), acc2);
                         acc3 = ap.fma(FloatVector.fromMemorySegment(S, b, bAt + 3 * L * Float.BYTES, ORDER), acc3);
                     }
-                    storeRow(acc0, alpha, beta, c, cRow + j);
-                    storeRow(acc1, alpha, beta, c, cRow + j + L);
-                    storeRow(acc2, alpha, beta, c, cRow + j + 2 * L);
-                    storeRow(acc3, alpha, beta, c, cRow + j + 3 * L);
+                    // the stores written out, as in eightVectorsOfRow: through a helper taking the vector, this
+                    // loop allocated 144 bytes a call of GemmAllocationTest's direct case (now and then)
+                    long out = (cRow + j) * Float.BYTES, vb = (long) L * Float.BYTES;
+                    if (beta == 0) {
+                        acc0.mul(alpha).intoMemorySegment(c, out, ORDER);
+                        acc1.mul(alpha).intoMemorySegment(c, out + vb, ORDER);
+                        acc2.mul(alpha).intoMemorySegment(c, out + 2 * vb, ORDER);
+                        acc3.mul(alpha).intoMemorySegment(c, out + 3 * vb, ORDER);
+                    } else {
+                        FloatVector betas = FloatVector.broadcast(S, beta);
+                        FloatVector.fromMemorySegment(S, c, out, ORDER).fma(betas, acc0.mul(alpha)).intoMemorySegment(c, out, ORDER);
+                        FloatVector.fromMemorySegment(S, c, out + vb, ORDER).fma(betas, acc1.mul(alpha)).intoMemorySegment(c, out + vb, ORDER);
+                        FloatVector.fromMemorySegment(S, c, out + 2 * vb, ORDER).fma(betas, acc2.mul(alpha)).intoMemorySegment(c, out + 2 * vb, ORDER);
+                        FloatVector.fromMemorySegment(S, c, out + 3 * vb, ORDER).fma(betas, acc3.mul(alpha)).intoMemorySegment(c, out + 3 * vb, ORDER);
+                    }
                 }
                 for (; j + L <= j1; j += L) {
                     FloatVector acc = FloatVector.zero(S);
@@ -818,7 +829,9 @@ public final class Sgemm {
                         FloatVector ap = FloatVector.broadcast(S, a.getAtIndex(F, aRow + p * aColStride));
                         acc = ap.fma(FloatVector.fromMemorySegment(S, b, (bOff + p * bRowStride + j) * Float.BYTES, ORDER), acc);
                     }
-                    storeRow(acc, alpha, beta, c, cRow + j);
+                    long out = (cRow + j) * Float.BYTES;
+                    if (beta == 0) acc.mul(alpha).intoMemorySegment(c, out, ORDER);
+                    else FloatVector.fromMemorySegment(S, c, out, ORDER).fma(FloatVector.broadcast(S, beta), acc.mul(alpha)).intoMemorySegment(c, out, ORDER);
                 }
             }
             for (; j < j1; j++) {
@@ -835,8 +848,8 @@ public final class Sgemm {
 
     /**
      * C[i, j:j+8L] = alpha * A[i, :] @ B[:, j:j+8L] of {@link #directBlock} (beta = 0): bAt is B's element offset
-     * of row 0 at column j, cAt C's at (i, j). The stores are written out here rather than through
-     * {@link #storeRow}: a method this size does not get that call inlined, and vectors passed to a call that is not
+     * of row 0 at column j, cAt C's at (i, j). The stores are written out here rather than through a helper taking
+     * each vector: a method this size does not get that call inlined, and vectors passed to a call that is not
      * inlined are boxed (23 KB per batch-1 LSTM forward).
      */
     private static void eightVectorsOfRow(int k, MemorySegment a, long aRow, long aColStride, MemorySegment b, long bAt, long bRowStride,
@@ -865,13 +878,6 @@ public final class Sgemm {
         acc5.mul(alpha).intoMemorySegment(c, out + 5 * vb, ORDER);
         acc6.mul(alpha).intoMemorySegment(c, out + 6 * vb, ORDER);
         acc7.mul(alpha).intoMemorySegment(c, out + 7 * vb, ORDER);
-    }
-
-    private static void storeRow(FloatVector acc, float alpha, float beta, MemorySegment c, long at) {
-        long bytes = at * Float.BYTES;
-        FloatVector out = acc.mul(alpha);
-        if (beta != 0) out = FloatVector.fromMemorySegment(S, c, bytes, ORDER).fma(FloatVector.broadcast(S, beta), out);
-        out.intoMemorySegment(c, bytes, ORDER);
     }
 
     private static float contiguousDot(MemorySegment a, long aAt, MemorySegment b, long bAt, int k) {

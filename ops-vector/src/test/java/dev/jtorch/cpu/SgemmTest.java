@@ -425,13 +425,15 @@ class SgemmTest {
     /**
      * The direct path along B's rows (a batch-1 LSTM step is m = 1, n = 256, k = 64): n covers blocks of eight
      * vectors, then four, then one, then single columns, at every species width up to 512 bits (16 lanes: 128 + 64
-     * + 16 + 3 = 211 columns), with alpha, beta, a bias epilogue and padded or strided A.
+     * + 16 + 3 = 211 columns; 8 lanes: 64 + 32 + 8 + 3 = 107), with alpha, beta, a bias epilogue and padded or
+     * strided A.
      */
     @ParameterizedTest(name = "m={0} n={1} B {2}")
     @MethodSource("directRowShapes")
     void directPathAlongRowsOfB(int m, int n, Layout b) {
         long seed = m * 71L + n;
         checkBy(Sgemm.Path.DIRECT, m, n, 64, Layout.ROW_MAJOR, b, 1f, 0f, 0, Epilogue.NONE, seed);
+        checkBy(Sgemm.Path.DIRECT, m, n, 9, Layout.ROW_MAJOR, b, -0.5f, 0f, 0, Epilogue.NONE, seed + 4);   // C only written, scaled
         checkBy(Sgemm.Path.DIRECT, m, n, 17, Layout.STRIDED, b, -0.5f, 0.75f, 2, Epilogue.NONE, seed + 1);
         Operand bias = Layout.ROW_MAJOR.random(1, n + 3, new Random(seed + 2));
         checkBy(Sgemm.Path.DIRECT, m, n, 7, Layout.TRANSPOSED, b, 1f, 1f, 1, Epilogue.biasPerColumn(bias.segment(), 3, Activation.RELU), seed + 3);
@@ -440,7 +442,7 @@ class SgemmTest {
     static Stream<Arguments> directRowShapes() {
         List<Arguments> out = new ArrayList<>();
         for (int m : new int[] {1, 3}) {
-            for (int n : new int[] {1, 7, 64, 211, 256}) {
+            for (int n : new int[] {1, 7, 64, 107, 211, 256}) {
                 for (Layout b : new Layout[] {Layout.ROW_MAJOR, Layout.PADDED_ROW_MAJOR}) out.add(Arguments.of(m, n, b));
             }
         }
