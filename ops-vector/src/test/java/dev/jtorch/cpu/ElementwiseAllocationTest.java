@@ -15,13 +15,16 @@ import static dev.jtorch.cpu.SteadyStateAllocation.assertAllocatesNothing;
  * mixes them: a vector left in a call C2 did not inline is boxed, a heap object per vector.
  */
 class ElementwiseAllocationTest {
+    /** Shared, as tensors' memory is (see GemmAllocationTest.random). */
+    private static final Arena ARENA = Arena.ofShared();
+
     private static final BinaryOp[] VECTOR_BINARY = {BinaryOp.ADD, BinaryOp.SUB, BinaryOp.MUL, BinaryOp.DIV, BinaryOp.MAXIMUM, BinaryOp.MINIMUM};
     private static final UnaryOp[] VECTOR_UNARY = {UnaryOp.NEG, UnaryOp.ABS, UnaryOp.RELU, UnaryOp.SQRT, UnaryOp.EXP, UnaryOp.LOG, UnaryOp.TANH, UnaryOp.SIGMOID};
 
     @Test
     void binaryAndUnaryRowsInEveryLayout() {
         int n = 1003;   // a tail past the last whole vector
-        MemorySegment a = Arena.global().allocate(4L * n, 64), b = Arena.global().allocate(4L * n, 64), d = Arena.global().allocate(4L * n, 64);
+        MemorySegment a = ARENA.allocate(4L * n, 64), b = ARENA.allocate(4L * n, 64), d = ARENA.allocate(4L * n, 64);
         for (int i = 0; i < n; i++) {
             a.setAtIndex(ValueLayout.JAVA_FLOAT, i, 0.5f + i % 7);
             b.setAtIndex(ValueLayout.JAVA_FLOAT, i, 1.5f + i % 5);
@@ -40,7 +43,7 @@ class ElementwiseAllocationTest {
     @Test
     void columnSums() {
         int rows = 17, cols = 59;
-        MemorySegment src = Arena.global().allocate(4L * rows * cols, 64), dst = Arena.global().allocate(4L * cols, 64);
+        MemorySegment src = ARENA.allocate(4L * rows * cols, 64), dst = ARENA.allocate(4L * cols, 64);
         for (int i = 0; i < rows * cols; i++) src.setAtIndex(ValueLayout.JAVA_FLOAT, i, 0.25f * (i % 11));
         assertAllocatesNothing("Float32ColumnSums.sum", () -> Float32ColumnSums.sum(src, 0, rows, cols, dst, 0));
     }
