@@ -55,10 +55,10 @@ public final class Recurrent {
         Tensor gates = inputGates.contiguous();
         Tensor out = Tensor.empty(new long[] {2, steps, batch, hidden}, c0.dtype(), c0.device());
         // the activated gates are kept only for a backward: inference leaves them out
-        boolean recorded = GradMode.isEnabled() && (gates.requiresGrad() || weightHh.requiresGrad() || h0.requiresGrad() || c0.requiresGrad());
-        Tensor activated = recorded ? Tensor.empty(gates.shape(), c0.dtype(), c0.device()) : null;
+        Tensor[] inputs = {gates, weightHh, h0, c0};
+        Tensor activated = Tensor.recorded(inputs) ? Tensor.empty(gates.shape(), c0.dtype(), c0.device()) : null;
         c0.backend().lstmLayer(gates, weightHh, h0, c0, reverse, out, activated);
-        return Tensor.record(Op.LSTM_LAYER, out, new Tensor[] {gates, weightHh, h0, c0}, reverse, activated);
+        return Tensor.record(Op.LSTM_LAYER, out, inputs, reverse, activated);
     }
 
     /**

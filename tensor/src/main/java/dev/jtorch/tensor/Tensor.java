@@ -1465,16 +1465,19 @@ public final class Tensor implements AutoCloseable {
 
     public void backward(Tensor gradient) { backward(gradient, false); }
 
-    /** Records {@code out = op(inputs; attrs)} when grad mode is on and an input requires grad. */
-    /** Hands a primitive's call to the autograd engine when grad mode is on and an input requires grad; returns out. */
+    /** Hands a primitive's call to the autograd engine when {@link #recorded} says so; returns out. */
     static Tensor record(Op op, Tensor out, Tensor[] inputs, Object... attrs) {
-        if (!GradMode.isEnabled()) return out;
-        boolean any = false;
-        for (Tensor t : inputs) any |= t.requiresGrad;
-        if (!any) return out;
+        if (!recorded(inputs)) return out;
         AutogradEngine e = AutogradEngine.installed();
         if (e != null) e.record(op, out, inputs, attrs);
         return out;
+    }
+
+    /** Whether a primitive over these inputs is recorded: grad mode on and an input requires grad. */
+    static boolean recorded(Tensor... inputs) {
+        if (!GradMode.isEnabled()) return false;
+        for (Tensor t : inputs) if (t.requiresGrad) return true;
+        return false;
     }
 
     // =====================================================================================================
