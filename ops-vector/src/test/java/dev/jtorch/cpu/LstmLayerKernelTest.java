@@ -11,7 +11,6 @@ import java.util.Set;
 
 import static dev.jtorch.cpu.ComposedReference.Layout;
 import static dev.jtorch.cpu.ComposedReference.draw;
-import static dev.jtorch.cpu.ComposedReference.matrix;
 import static dev.jtorch.cpu.TestTensors.*;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -51,10 +50,8 @@ class LstmLayerKernelTest {
                         int steps = tbh[0], batch = tbh[1], hidden = tbh[2];
                         String what = "lstm layer " + dtype + " T=" + steps + " B=" + batch + " H=" + hidden + " " + layout + (reverse ? " reverse" : "");
                         long seed = steps * 1009L + batch * 31L + hidden;
-                        Tensor gates = tensor(dtype, new long[] {steps, batch, 4 * hidden}, draw(dtype, steps * batch * 4 * hidden, seed, 2));
-                        Tensor weight = matrix(dtype, 4 * hidden, hidden, draw(dtype, 4 * hidden * hidden, seed + 1, 1 / Math.sqrt(hidden)), layout);
-                        Tensor h0 = matrix(dtype, batch, hidden, draw(dtype, batch * hidden, seed + 2, 1), layout);
-                        Tensor c0 = matrix(dtype, batch, hidden, draw(dtype, batch * hidden, seed + 3, 1), layout);
+                        LstmOperands in = LstmOperands.draw(dtype, steps, batch, hidden, seed, 1 / Math.sqrt(hidden), layout);
+                        Tensor gates = in.inputGates(), weight = in.weightHh(), h0 = in.h0(), c0 = in.c0();
 
                         Tensor out = empty(dtype, 2, steps, batch, hidden), act = empty(dtype, steps, batch, 4 * hidden);
                         Tensor refOut = empty(dtype, 2, steps, batch, hidden), refAct = empty(dtype, steps, batch, 4 * hidden);
@@ -96,10 +93,8 @@ class LstmLayerKernelTest {
     void weightWrittenBetweenCallsIsReadAsItIsNow() {
         DType dtype = DType.FLOAT32;
         int steps = 3, batch = 1, hidden = 17;
-        Tensor gates = tensor(dtype, new long[] {steps, batch, 4 * hidden}, draw(dtype, steps * batch * 4 * hidden, 1, 2));
-        Tensor weight = matrix(dtype, 4 * hidden, hidden, draw(dtype, 4 * hidden * hidden, 2, 0.25), Layout.CONTIGUOUS);
-        Tensor h0 = matrix(dtype, batch, hidden, draw(dtype, batch * hidden, 3, 1), Layout.CONTIGUOUS);
-        Tensor c0 = matrix(dtype, batch, hidden, draw(dtype, batch * hidden, 4, 1), Layout.CONTIGUOUS);
+        LstmOperands in = LstmOperands.draw(dtype, steps, batch, hidden, 1, 0.25, Layout.CONTIGUOUS);
+        Tensor gates = in.inputGates(), weight = in.weightHh(), h0 = in.h0(), c0 = in.c0();
         Tensor out = empty(dtype, 2, steps, batch, hidden), hg = empty(dtype, steps, batch, 4 * hidden);
         Tensor refOut = empty(dtype, 2, steps, batch, hidden), refHg = empty(dtype, steps, batch, 4 * hidden);
         CPU.lstmLayer(gates, weight, h0, c0, false, out, hg);

@@ -22,10 +22,8 @@ class RecurrentAllocationTest {
     @EnumSource(value = DType.class, names = {"FLOAT32", "FLOAT64"})
     void forwardAndBackwardAllocateNextToNothingInSteadyState(DType dtype) {
         int steps = 30, batch = 16, hidden = 64;
-        Tensor gates = tensor(dtype, new long[] {steps, batch, 4 * hidden}, draw(dtype, steps * batch * 4 * hidden, 5, 2));
-        Tensor weight = matrix(dtype, 4 * hidden, hidden, draw(dtype, 4 * hidden * hidden, 6, 0.125), Layout.CONTIGUOUS);
-        Tensor h0 = matrix(dtype, batch, hidden, draw(dtype, batch * hidden, 7, 1), Layout.CONTIGUOUS);
-        Tensor c0 = matrix(dtype, batch, hidden, draw(dtype, batch * hidden, 8, 1), Layout.CONTIGUOUS);
+        LstmOperands in = LstmOperands.draw(dtype, steps, batch, hidden, 5, 0.125, Layout.CONTIGUOUS);
+        Tensor gates = in.inputGates(), weight = in.weightHh(), h0 = in.h0(), c0 = in.c0();
         Tensor out = empty(dtype, 2, steps, batch, hidden), act = empty(dtype, steps, batch, 4 * hidden);
         Tensor gradOut = tensor(dtype, new long[] {2, steps, batch, hidden}, draw(dtype, 2 * steps * batch * hidden, 9, 1));
         Tensor gradGates = empty(dtype, steps, batch, 4 * hidden), gradH0 = empty(dtype, batch, hidden), gradC0 = empty(dtype, batch, hidden);
