@@ -1,7 +1,7 @@
 package dev.jtorch.cpu;
 
 import jdk.incubator.vector.FloatVector;
-import jdk.incubator.vector.VectorOperators;
+import jdk.incubator.vector.VectorShuffle;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
@@ -14,6 +14,7 @@ import jdk.incubator.vector.VectorSpecies;
 final class ConvGemm {
     private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
     private static final int V = S.length();
+    private static final LaneFolds<Float> FOLDS = LaneFolds.of(S);
 
     private ConvGemm() {}
 
@@ -130,10 +131,15 @@ final class ConvGemm {
             s20 = r2.fma(x0, s20); s21 = r2.fma(x1, s21);
             s30 = r3.fma(x0, s30); s31 = r3.fma(x1, s31);
         }
-        float t00 = s00.reduceLanes(VectorOperators.ADD), t01 = s01.reduceLanes(VectorOperators.ADD);
-        float t10 = s10.reduceLanes(VectorOperators.ADD), t11 = s11.reduceLanes(VectorOperators.ADD);
-        float t20 = s20.reduceLanes(VectorOperators.ADD), t21 = s21.reduceLanes(VectorOperators.ADD);
-        float t30 = s30.reduceLanes(VectorOperators.ADD), t31 = s31.reduceLanes(VectorOperators.ADD);
+        for (int w = V / 2; w > 0; w >>= 1) { // lane sums in one fixed order (LaneFolds)
+            VectorShuffle<Float> swap = FOLDS.swap(w);
+            s00 = s00.add(s00.rearrange(swap)); s01 = s01.add(s01.rearrange(swap));
+            s10 = s10.add(s10.rearrange(swap)); s11 = s11.add(s11.rearrange(swap));
+            s20 = s20.add(s20.rearrange(swap)); s21 = s21.add(s21.rearrange(swap));
+            s30 = s30.add(s30.rearrange(swap)); s31 = s31.add(s31.rearrange(swap));
+        }
+        float t00 = s00.lane(0), t01 = s01.lane(0), t10 = s10.lane(0), t11 = s11.lane(0);
+        float t20 = s20.lane(0), t21 = s21.lane(0), t30 = s30.lane(0), t31 = s31.lane(0);
         for (; p < k; p++) {
             float x0 = b[b0 + p], x1 = b[b1 + p];
             t00 += a[a0 + p] * x0; t01 += a[a0 + p] * x1;
@@ -152,7 +158,8 @@ final class ConvGemm {
         FloatVector s = FloatVector.zero(S);
         int p = 0;
         for (int end = S.loopBound(k); p < end; p += V) s = FloatVector.fromArray(S, a, ai + p).fma(FloatVector.fromArray(S, b, bi + p), s);
-        float t = s.reduceLanes(VectorOperators.ADD);
+        for (int w = V / 2; w > 0; w >>= 1) s = s.add(s.rearrange(FOLDS.swap(w))); // lane sums in one fixed order (LaneFolds)
+        float t = s.lane(0);
         for (; p < k; p++) t += a[ai + p] * b[bi + p];
         return t;
     }

@@ -3,7 +3,7 @@ package dev.jtorch.cpu;
 import dev.jtorch.tensor.Window2d;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorMask;
-import jdk.incubator.vector.VectorOperators;
+import jdk.incubator.vector.VectorShuffle;
 import jdk.incubator.vector.VectorSpecies;
 
 import java.lang.foreign.MemorySegment;
@@ -21,6 +21,7 @@ import java.lang.foreign.MemorySegment;
 final class DirectWeightGrad {
     private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
     private static final int V = S.length();
+    private static final LaneFolds<Float> FOLDS = LaneFolds.of(S);
     private static final ThreadLocal<float[]> ROWS = ThreadBuffers.floats();
     private static final ThreadLocal<int[]> TAP_OFFSETS = ThreadLocal.withInitial(() -> new int[0]);
 
@@ -85,17 +86,24 @@ final class DirectWeightGrad {
                 s10 = d1.fma(a0, s10); s11 = d1.fma(a1, s11); s12 = d1.fma(a2, s12); s13 = d1.fma(a3, s13);
             }
         }
+        for (int w = V / 2; w > 0; w >>= 1) { // lane sums in one fixed order (LaneFolds)
+            VectorShuffle<Float> swap = FOLDS.swap(w);
+            s00 = s00.add(s00.rearrange(swap)); s01 = s01.add(s01.rearrange(swap));
+            s02 = s02.add(s02.rearrange(swap)); s03 = s03.add(s03.rearrange(swap));
+            s10 = s10.add(s10.rearrange(swap)); s11 = s11.add(s11.rearrange(swap));
+            s12 = s12.add(s12.rearrange(swap)); s13 = s13.add(s13.rearrange(swap));
+        }
         int r0 = at + o * patch + t, r1 = r0 + patch;
         int taps = Math.min(4, patch - t);
-        sums[r0] += s00.reduceLanes(VectorOperators.ADD);
-        if (taps > 1) sums[r0 + 1] += s01.reduceLanes(VectorOperators.ADD);
-        if (taps > 2) sums[r0 + 2] += s02.reduceLanes(VectorOperators.ADD);
-        if (taps > 3) sums[r0 + 3] += s03.reduceLanes(VectorOperators.ADD);
+        sums[r0] += s00.lane(0);
+        if (taps > 1) sums[r0 + 1] += s01.lane(0);
+        if (taps > 2) sums[r0 + 2] += s02.lane(0);
+        if (taps > 3) sums[r0 + 3] += s03.lane(0);
         if (o + 1 == og) return;
-        sums[r1] += s10.reduceLanes(VectorOperators.ADD);
-        if (taps > 1) sums[r1 + 1] += s11.reduceLanes(VectorOperators.ADD);
-        if (taps > 2) sums[r1 + 2] += s12.reduceLanes(VectorOperators.ADD);
-        if (taps > 3) sums[r1 + 3] += s13.reduceLanes(VectorOperators.ADD);
+        sums[r1] += s10.lane(0);
+        if (taps > 1) sums[r1 + 1] += s11.lane(0);
+        if (taps > 2) sums[r1 + 2] += s12.lane(0);
+        if (taps > 3) sums[r1 + 3] += s13.lane(0);
     }
 
     /** dy's og planes as rows of rw floats, zero past outW and in the planes past og. */

@@ -3,7 +3,6 @@ package dev.jtorch.cpu;
 import dev.jtorch.tensor.BinaryOp;
 import dev.jtorch.tensor.UnaryOp;
 import jdk.incubator.vector.FloatVector;
-import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
 
 import java.lang.foreign.MemorySegment;
@@ -21,10 +20,18 @@ import static jdk.incubator.vector.FloatVector.fromMemorySegment;
 final class Float32Rows {
     private static final VectorSpecies<Float> SPECIES = FloatVector.SPECIES_PREFERRED;
     private static final int LANES = SPECIES.length();
+    private static final LaneFolds<Float> FOLDS = LaneFolds.of(SPECIES);
     private static final ByteOrder ORDER = ByteOrder.nativeOrder();
     private static final ValueLayout.OfFloat F32 = ValueLayout.JAVA_FLOAT;
     /** Elements summed in float lanes before the partial sum moves to a double, bounding rounding error. */
     private static final long SUM_BLOCK = 1024;
+    /** Elements the exponential ops stage at a time: a multiple of every lane count, small enough to stay in L1. */
+    private static final int STAGED_CHUNK = 1024;
+    private static final ThreadLocal<float[]> STAGED = ThreadBuffers.floats();
+    /** tanh below |x| = 0.625: x (1 + x^2 P(x^2)), Cephes' tanhf coefficients, P4 the constant term. */
+    private static final float TANH_NEAR = 0.625f;
+    private static final float TANH_P0 = -5.70498872745e-3f, TANH_P1 = 2.06390887954e-2f, TANH_P2 = -5.37397155531e-2f,
+            TANH_P3 = 1.33314422036e-1f, TANH_P4 = -3.33332819422e-1f;
 
     private Float32Rows() {}
 
@@ -37,7 +44,9 @@ final class Float32Rows {
 
     static boolean vectorizes(UnaryOp op) {
         return switch (op) {
-            case NEG, ABS, RELU, EXP, LOG, SQRT, SIN, COS, TANH, SIGMOID -> true;
+            // not LOG, SIN or COS: the Vector API's operators for them round differently compiled and interpreted,
+            // and a scalar loop over whole rows here made unary's vector loops box (ElementwiseAllocationTest)
+            case NEG, ABS, RELU, EXP, SQRT, TANH, SIGMOID -> true;
             default -> false;
         };
     }
@@ -131,31 +140,56 @@ final class Float32Rows {
             // max keeps NaN, so relu(NaN) = NaN
             case RELU -> { for (; i < end; i += LANES, st += STEP, dt += STEP) fromMemorySegment(SPECIES, s, st, ORDER).max(0f).intoMemorySegment(d, dt, ORDER); }
             case SQRT -> { for (; i < end; i += LANES, st += STEP, dt += STEP) fromMemorySegment(SPECIES, s, st, ORDER).sqrt().intoMemorySegment(d, dt, ORDER); }
-            case EXP, LOG, SIN, COS, TANH, SIGMOID -> i = transcendental(op, s, st, d, dt, end);
+            case EXP, TANH, SIGMOID -> i = exponential(op, s, st, d, dt, end);
             default -> { }
         }
         for (; i < n; i++) d.setAtIndex(F32, dOff + i, (float) ScalarOps.unary(op, (double) s.getAtIndex(F32, so + i)));
     }
 
-    /** The unary ops through the Vector API's transcendental lanewise operators, st and dt in bytes; returns end. */
-    private static long transcendental(UnaryOp op, MemorySegment s, long st, MemorySegment d, long dt, long end) {
-        long i = 0;
-        switch (op) {
-            case EXP -> { for (; i < end; i += LANES, st += STEP, dt += STEP) fromMemorySegment(SPECIES, s, st, ORDER).lanewise(VectorOperators.EXP).intoMemorySegment(d, dt, ORDER); }
-            case LOG -> { for (; i < end; i += LANES, st += STEP, dt += STEP) fromMemorySegment(SPECIES, s, st, ORDER).lanewise(VectorOperators.LOG).intoMemorySegment(d, dt, ORDER); }
-            case SIN -> { for (; i < end; i += LANES, st += STEP, dt += STEP) fromMemorySegment(SPECIES, s, st, ORDER).lanewise(VectorOperators.SIN).intoMemorySegment(d, dt, ORDER); }
-            case COS -> { for (; i < end; i += LANES, st += STEP, dt += STEP) fromMemorySegment(SPECIES, s, st, ORDER).lanewise(VectorOperators.COS).intoMemorySegment(d, dt, ORDER); }
-            case TANH -> { for (; i < end; i += LANES, st += STEP, dt += STEP) fromMemorySegment(SPECIES, s, st, ORDER).lanewise(VectorOperators.TANH).intoMemorySegment(d, dt, ORDER); }
-            case SIGMOID -> {
-                FloatVector one = FloatVector.broadcast(SPECIES, 1f);
-                for (; i < end; i += LANES, st += STEP, dt += STEP) {
-                    FloatVector e = fromMemorySegment(SPECIES, s, st, ORDER).neg().lanewise(VectorOperators.EXP);
-                    one.div(one.add(e)).intoMemorySegment(d, dt, ORDER);
+    /**
+     * EXP, SIGMOID and TANH through {@link FloatVectorMath}'s exponential, chunk by chunk through a scratch array, st
+     * and dt in bytes; returns end. Not the Vector API's transcendental operators: the JIT's intrinsics and the
+     * interpreter's {@code Math} calls round those differently, so a tensor's last bits would depend on whether the
+     * kernel had been compiled yet.
+     * The staging copies are vector loads and stores, not {@code MemorySegment.copy} into the array: that copy puts
+     * a heap segment through the JDK's segment accessors, and unary's own vector loops then boxed in 2 to 5 runs of
+     * 6 (ElementwiseAllocationTest; the accessors see one more kind of segment, see GemmAllocationTest.random).
+     */
+    private static long exponential(UnaryOp op, MemorySegment s, long st, MemorySegment d, long dt, long end) {
+        float[] e = ThreadBuffers.atLeast(STAGED, STAGED_CHUNK);
+        FloatVector one = FloatVector.broadcast(SPECIES, 1f), two = FloatVector.broadcast(SPECIES, 2f);
+        for (long done = 0; done < end; done += STAGED_CHUNK) {
+            int len = (int) Math.min(STAGED_CHUNK, end - done);
+            long sAt = st + done * Float.BYTES, dAt = dt + done * Float.BYTES;
+            switch (op) {
+                case EXP -> { for (int j = 0; j < len; j += LANES) fromMemorySegment(SPECIES, s, sAt + (long) j * Float.BYTES, ORDER).intoArray(e, j); }
+                case SIGMOID -> { for (int j = 0; j < len; j += LANES) fromMemorySegment(SPECIES, s, sAt + (long) j * Float.BYTES, ORDER).neg().intoArray(e, j); }
+                default -> { for (int j = 0; j < len; j += LANES) fromMemorySegment(SPECIES, s, sAt + (long) j * Float.BYTES, ORDER).mul(-2f).intoArray(e, j); }
+            }
+            FloatVectorMath.expInPlace(e, 0, len);
+            switch (op) {
+                case EXP -> { for (int j = 0; j < len; j += LANES) FloatVector.fromArray(SPECIES, e, j).intoMemorySegment(d, dAt + (long) j * Float.BYTES, ORDER); }
+                case SIGMOID -> {
+                    for (int j = 0; j < len; j += LANES) {
+                        one.div(one.add(FloatVector.fromArray(SPECIES, e, j))).intoMemorySegment(d, dAt + (long) j * Float.BYTES, ORDER);
+                    }
+                }
+                default -> {
+                    for (int j = 0; j < len; j += LANES) {
+                        // 2 / (1 + e^-2x) - 1 loses the low bits near 0, so below 0.625 Cephes' odd polynomial
+                        // x + x^3 P(x^2) takes over (as x (1 + x^2 P), which keeps tanh(-0) = -0)
+                        FloatVector x = fromMemorySegment(SPECIES, s, sAt + (long) j * Float.BYTES, ORDER);
+                        FloatVector far = two.div(one.add(FloatVector.fromArray(SPECIES, e, j))).sub(one);
+                        FloatVector x2 = x.mul(x);
+                        FloatVector p = x2.fma(TANH_P0, TANH_P1).fma(x2, FloatVector.broadcast(SPECIES, TANH_P2))
+                                .fma(x2, FloatVector.broadcast(SPECIES, TANH_P3)).fma(x2, FloatVector.broadcast(SPECIES, TANH_P4));
+                        FloatVector near = x.mul(p.fma(x2, one));
+                        far.blend(near, x.abs().lt(TANH_NEAR)).intoMemorySegment(d, dAt + (long) j * Float.BYTES, ORDER);
+                    }
                 }
             }
-            default -> { }
         }
-        return i;
+        return end;
     }
 
     /** The sum of n contiguous elements: float lanes within blocks, blocks added in double. */
@@ -170,7 +204,9 @@ final class Float32Rows {
                 acc1 = acc1.add(fromMemorySegment(SPECIES, s, (off + i + LANES) * Float.BYTES, ORDER));
             }
             for (; i < blockEnd; i += LANES) acc0 = acc0.add(fromMemorySegment(SPECIES, s, (off + i) * Float.BYTES, ORDER));
-            total += acc0.add(acc1).reduceLanes(VectorOperators.ADD);
+            FloatVector sum = acc0.add(acc1);
+            for (int w = LANES / 2; w > 0; w >>= 1) sum = sum.add(sum.rearrange(FOLDS.swap(w))); // one fixed order (LaneFolds)
+            total += sum.lane(0);
         }
         for (; i < n; i++) total += s.getAtIndex(F32, off + i);
         return total;

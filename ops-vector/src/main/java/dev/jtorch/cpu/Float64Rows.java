@@ -3,7 +3,6 @@ package dev.jtorch.cpu;
 import dev.jtorch.tensor.BinaryOp;
 import dev.jtorch.tensor.UnaryOp;
 import jdk.incubator.vector.DoubleVector;
-import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
 
 import java.lang.foreign.MemorySegment;
@@ -19,6 +18,7 @@ import java.nio.ByteOrder;
 final class Float64Rows {
     private static final VectorSpecies<Double> SPECIES = DoubleVector.SPECIES_PREFERRED;
     private static final int LANES = SPECIES.length();
+    private static final LaneFolds<Double> FOLDS = LaneFolds.of(SPECIES);
     private static final ByteOrder ORDER = ByteOrder.nativeOrder();
     private static final ValueLayout.OfDouble F64 = ValueLayout.JAVA_DOUBLE;
 
@@ -93,19 +93,9 @@ final class Float64Rows {
             case ABS -> { for (; i < end; i += LANES) store(load(s, so + i).abs(), d, dOff + i); }
             // max keeps NaN, so relu(NaN) = NaN
             case RELU -> { for (; i < end; i += LANES) store(load(s, so + i).max(0.0), d, dOff + i); }
-            case EXP -> { for (; i < end; i += LANES) store(load(s, so + i).lanewise(VectorOperators.EXP), d, dOff + i); }
-            case LOG -> { for (; i < end; i += LANES) store(load(s, so + i).lanewise(VectorOperators.LOG), d, dOff + i); }
             case SQRT -> { for (; i < end; i += LANES) store(load(s, so + i).sqrt(), d, dOff + i); }
-            case SIN -> { for (; i < end; i += LANES) store(load(s, so + i).lanewise(VectorOperators.SIN), d, dOff + i); }
-            case COS -> { for (; i < end; i += LANES) store(load(s, so + i).lanewise(VectorOperators.COS), d, dOff + i); }
-            case TANH -> { for (; i < end; i += LANES) store(load(s, so + i).lanewise(VectorOperators.TANH), d, dOff + i); }
-            case SIGMOID -> {
-                DoubleVector one = DoubleVector.broadcast(SPECIES, 1.0);
-                for (; i < end; i += LANES) {
-                    DoubleVector e = load(s, so + i).neg().lanewise(VectorOperators.EXP);
-                    store(one.div(one.add(e)), d, dOff + i);
-                }
-            }
+            // EXP, LOG, SIN, COS, TANH and SIGMOID take the scalar loop: the Vector API's transcendental operators
+            // round differently in the JIT's intrinsics and in the interpreter (Float32Rows.exponential)
             default -> { }
         }
         for (; i < n; i++) d.setAtIndex(F64, dOff + i, ScalarOps.unary(op, s.getAtIndex(F64, so + i)));
@@ -120,7 +110,9 @@ final class Float64Rows {
             acc1 = acc1.add(load(s, off + i + LANES));
         }
         for (; i < end; i += LANES) acc0 = acc0.add(load(s, off + i));
-        double total = acc0.add(acc1).reduceLanes(VectorOperators.ADD);
+        DoubleVector sum = acc0.add(acc1);
+        for (int w = LANES / 2; w > 0; w >>= 1) sum = sum.add(sum.rearrange(FOLDS.swap(w))); // one fixed order (LaneFolds)
+        double total = sum.lane(0);
         for (; i < n; i++) total += s.getAtIndex(F64, off + i);
         return total;
     }

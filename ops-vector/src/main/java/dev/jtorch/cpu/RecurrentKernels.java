@@ -6,10 +6,10 @@ import dev.jtorch.tensor.Tensor;
 /**
  * The fused LSTM and GRU cells and their gradients: one pass over each batch row reads the gate
  * pre-activations once and writes the new state, where the composed form runs ~10 kernels (chunk, sigmoid,
- * tanh, mul, add) with a temporary tensor each. Rows whose columns are unit-stride go through the vector rows
- * ({@link Float32RecurrentRows}, {@link Float64RecurrentRows}) up to their last full vector; the remaining
- * columns, and every column of other layouts, go through the plain per-element equations here, which are
- * also the reference the vector rows are tested against. Rows are split over threads only above
+ * tanh, mul, add) with a temporary tensor each. Float32 rows whose columns are unit-stride go through the vector
+ * rows ({@link Float32RecurrentRows}) up to their last full vector; the remaining columns, every column of other
+ * layouts, and float64, go through the plain per-element equations here, which are also the reference the vector
+ * rows are tested against. Rows are split over threads only above
  * {@link #PARALLEL_ELEMENTS}: one step of a small batch is a few microseconds, less than a hand-off pays for.
  */
 final class RecurrentKernels {
@@ -28,14 +28,13 @@ final class RecurrentKernels {
         return handles;
     });
 
-    /** The vector rows for a dtype when every operand's rows are unit-stride, or null: plain loops only. */
+    /**
+     * The vector rows for a dtype when every operand's rows are unit-stride, or null: plain loops only. Float64 takes
+     * the plain loops: its vector rows needed the Vector API's {@code lanewise(EXP)}, whose last bits differ between
+     * the JIT's intrinsic and the interpreter (InterpreterAgreementTest), and float64 recurrences are for gradchecks.
+     */
     static RecurrentRows vectorRows(DType dtype, boolean unitColumns) {
-        if (!unitColumns) return null;
-        return switch (dtype) {
-            case FLOAT32 -> Float32RecurrentRows.INSTANCE;
-            case FLOAT64 -> Float64RecurrentRows.INSTANCE;
-            default -> null;
-        };
+        return unitColumns && dtype == DType.FLOAT32 ? Float32RecurrentRows.INSTANCE : null;
     }
 
     /** Whether a step of this size runs on the calling thread: a small batch is a few microseconds, less than a hand-off. */

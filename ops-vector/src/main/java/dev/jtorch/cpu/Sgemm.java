@@ -1,8 +1,8 @@
 package dev.jtorch.cpu;
 
 import jdk.incubator.vector.FloatVector;
-import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorShape;
+import jdk.incubator.vector.VectorShuffle;
 import jdk.incubator.vector.VectorSpecies;
 
 import java.lang.foreign.MemorySegment;
@@ -128,6 +128,7 @@ public final class Sgemm {
             ? FloatVector.SPECIES_PREFERRED
             : FloatVector.SPECIES_PREFERRED.withShape(VectorShape.forBitSize(GemmVectorWidth.DEFAULT_BITS)).check(float.class);
     private static final int L = S.length();
+    private static final LaneFolds<Float> FOLDS = LaneFolds.of(S);
 
     /** The micro-kernel in use: chosen once from {@link GemmVectorWidth#DEFAULT_BITS}; tests switch it. */
     private static volatile SgemmMicroKernel kernel = SgemmMicroKernel.forBits(GemmVectorWidth.DEFAULT_BITS);
@@ -515,10 +516,15 @@ public final class Sgemm {
                 FloatVector v3 = FloatVector.fromMemorySegment(S, w, w3 + at, ORDER);
                 s03 = v3.fma(a0, s03); s13 = v3.fma(a1, s13);
             }
-            float r00 = s00.reduceLanes(VectorOperators.ADD), r01 = s01.reduceLanes(VectorOperators.ADD);
-            float r02 = s02.reduceLanes(VectorOperators.ADD), r03 = s03.reduceLanes(VectorOperators.ADD);
-            float r10 = s10.reduceLanes(VectorOperators.ADD), r11 = s11.reduceLanes(VectorOperators.ADD);
-            float r12 = s12.reduceLanes(VectorOperators.ADD), r13 = s13.reduceLanes(VectorOperators.ADD);
+            for (int w = L / 2; w > 0; w >>= 1) { // lane sums in one fixed order (LaneFolds)
+                VectorShuffle<Float> swap = FOLDS.swap(w);
+                s00 = s00.add(s00.rearrange(swap)); s01 = s01.add(s01.rearrange(swap));
+                s02 = s02.add(s02.rearrange(swap)); s03 = s03.add(s03.rearrange(swap));
+                s10 = s10.add(s10.rearrange(swap)); s11 = s11.add(s11.rearrange(swap));
+                s12 = s12.add(s12.rearrange(swap)); s13 = s13.add(s13.rearrange(swap));
+            }
+            float r00 = s00.lane(0), r01 = s01.lane(0), r02 = s02.lane(0), r03 = s03.lane(0);
+            float r10 = s10.lane(0), r11 = s11.lane(0), r12 = s12.lane(0), r13 = s13.lane(0);
             for (; p < k; p++) {
                 long at = (long) p * Float.BYTES;
                 float a0 = x[x0 + p], a1 = x[x1 + p];
@@ -545,8 +551,12 @@ public final class Sgemm {
                 s2 = FloatVector.fromMemorySegment(S, w, w2 + at, ORDER).fma(a0, s2);
                 s3 = FloatVector.fromMemorySegment(S, w, w3 + at, ORDER).fma(a0, s3);
             }
-            float r0 = s0.reduceLanes(VectorOperators.ADD), r1 = s1.reduceLanes(VectorOperators.ADD);
-            float r2 = s2.reduceLanes(VectorOperators.ADD), r3 = s3.reduceLanes(VectorOperators.ADD);
+            for (int w = L / 2; w > 0; w >>= 1) { // lane sums in one fixed order (LaneFolds)
+                VectorShuffle<Float> swap = FOLDS.swap(w);
+                s0 = s0.add(s0.rearrange(swap)); s1 = s1.add(s1.rearrange(swap));
+                s2 = s2.add(s2.rearrange(swap)); s3 = s3.add(s3.rearrange(swap));
+            }
+            float r0 = s0.lane(0), r1 = s1.lane(0), r2 = s2.lane(0), r3 = s3.lane(0);
             for (; p < k; p++) {
                 long at = (long) p * Float.BYTES;
                 float a0 = x[x0 + p];
@@ -565,7 +575,9 @@ public final class Sgemm {
                 acc0 = FloatVector.fromMemorySegment(S, w, at, ORDER).fma(FloatVector.fromArray(S, x, xAt + p), acc0);
                 acc1 = FloatVector.fromMemorySegment(S, w, at + L * Float.BYTES, ORDER).fma(FloatVector.fromArray(S, x, xAt + p + L), acc1);
             }
-            float acc = acc0.add(acc1).reduceLanes(VectorOperators.ADD);
+            FloatVector sum = acc0.add(acc1);
+            for (int w = L / 2; w > 0; w >>= 1) sum = sum.add(sum.rearrange(FOLDS.swap(w))); // one fixed order (LaneFolds)
+            float acc = sum.lane(0);
             for (; p < k; p++) acc += x[xAt + p] * w.getAtIndex(F, wAt + p);
             return acc;
         }
@@ -889,7 +901,9 @@ public final class Sgemm {
             acc1 = FloatVector.fromMemorySegment(S, a, aBytes + L * Float.BYTES, ORDER)
                     .fma(FloatVector.fromMemorySegment(S, b, bBytes + L * Float.BYTES, ORDER), acc1);
         }
-        float acc = acc0.add(acc1).reduceLanes(VectorOperators.ADD);
+        FloatVector sum = acc0.add(acc1);
+        for (int w = L / 2; w > 0; w >>= 1) sum = sum.add(sum.rearrange(FOLDS.swap(w))); // one fixed order (LaneFolds)
+        float acc = sum.lane(0);
         for (; p < k; p++) acc += a.getAtIndex(F, aAt + p) * b.getAtIndex(F, bAt + p);
         return acc;
     }

@@ -16,10 +16,17 @@ import static dev.jtorch.cpu.ElementAccess.segment;
  * Softmax and log-softmax over the last dimension of a contiguous float32 tensor, one row at a time in three
  * vector passes (max, sum of shifted exponentials, write), instead of the five tensors the composed form
  * ({@code x - max}, exp, sum, log, sub) allocates and walks. Rows are split over threads above a grain.
+ *
+ * <p>The exponentials come from {@link FloatVectorMath} and the lane sums from {@link LaneFolds}, not
+ * {@code lanewise(EXP)} and {@code reduceLanes(ADD)}, whose results differ between the JIT's intrinsics and the
+ * interpreter's loops: a loss must not change in its last bits when the kernel gets compiled.
  */
 final class SoftmaxKernels {
     private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
+    private static final int L = S.length();
+    private static final LaneFolds<Float> FOLDS = LaneFolds.of(S);
     private static final ByteOrder ORDER = ByteOrder.nativeOrder();
+    private static final ThreadLocal<float[]> EXPONENTIALS = ThreadBuffers.floats();
 
     private SoftmaxKernels() {}
 
@@ -36,41 +43,39 @@ final class SoftmaxKernels {
         MemorySegment x = segment(src), y = segment(dst);
         long xOff = src.storageOffset(), yOff = dst.storageOffset();
         IntraOpPool.parallelFor(rows, Math.max(1, IntraOpPool.DEFAULT_GRAIN / n), (r0, r1) -> {
-            for (long r = r0; r < r1; r++) row(x, xOff + r * n, y, yOff + r * n, (int) n, log);
+            float[] e = ThreadBuffers.atLeast(EXPONENTIALS, n);
+            for (long r = r0; r < r1; r++) row(x, xOff + r * n, y, yOff + r * n, (int) n, log, e);
         });
     }
 
-    private static void row(MemorySegment x, long xAt, MemorySegment y, long yAt, int n, boolean log) {
+    /** One row, with e (at least n floats) for its exponentials. */
+    private static void row(MemorySegment x, long xAt, MemorySegment y, long yAt, int n, boolean log, float[] e) {
         int bound = S.loopBound(n);
         FloatVector maxV = FloatVector.broadcast(S, Float.NEGATIVE_INFINITY);
         int i = 0;
-        for (; i < bound; i += S.length()) maxV = maxV.max(load(x, xAt + i));
+        for (; i < bound; i += L) maxV = maxV.max(load(x, xAt + i));
         float max = maxV.reduceLanes(VectorOperators.MAX);
         for (; i < n; i++) max = Math.max(max, x.getAtIndex(F32, xAt + i));
         if (max == Float.NEGATIVE_INFINITY) max = 0;   // an all -inf row: exp(-inf - 0) = 0 gives 0/0 = NaN, as PyTorch
         FloatVector shift = FloatVector.broadcast(S, max);
+        for (i = 0; i < bound; i += L) load(x, xAt + i).sub(shift).intoArray(e, i);
+        for (; i < n; i++) e[i] = x.getAtIndex(F32, xAt + i) - max;
+        FloatVectorMath.expInPlace(e, 0, n);
         FloatVector sumV = FloatVector.zero(S);
-        for (i = 0; i < bound; i += S.length()) {
-            FloatVector e = load(x, xAt + i).sub(shift).lanewise(VectorOperators.EXP);
-            if (!log) e.intoMemorySegment(y, (yAt + i) * Float.BYTES, ORDER);
-            sumV = sumV.add(e);
-        }
-        double sum = sumV.reduceLanes(VectorOperators.ADD);
-        for (; i < n; i++) {
-            float e = (float) Math.exp(x.getAtIndex(F32, xAt + i) - max);
-            if (!log) y.setAtIndex(F32, yAt + i, e);
-            sum += e;
-        }
+        for (i = 0; i < bound; i += L) sumV = sumV.add(FloatVector.fromArray(S, e, i));
+        for (int w = L / 2; w > 0; w >>= 1) sumV = sumV.add(sumV.rearrange(FOLDS.swap(w)));
+        double sum = sumV.lane(0);
+        for (; i < n; i++) sum += e[i];
         if (log) {
             FloatVector lse = FloatVector.broadcast(S, (float) (max + Math.log(sum)));
-            for (i = 0; i < bound; i += S.length()) load(x, xAt + i).sub(lse).intoMemorySegment(y, (yAt + i) * Float.BYTES, ORDER);
+            for (i = 0; i < bound; i += L) load(x, xAt + i).sub(lse).intoMemorySegment(y, (yAt + i) * Float.BYTES, ORDER);
             float l = (float) (max + Math.log(sum));
             for (; i < n; i++) y.setAtIndex(F32, yAt + i, x.getAtIndex(F32, xAt + i) - l);
         } else {
             FloatVector inv = FloatVector.broadcast(S, (float) (1 / sum));
-            for (i = 0; i < bound; i += S.length()) load(y, yAt + i).mul(inv).intoMemorySegment(y, (yAt + i) * Float.BYTES, ORDER);
+            for (i = 0; i < bound; i += L) FloatVector.fromArray(S, e, i).mul(inv).intoMemorySegment(y, (yAt + i) * Float.BYTES, ORDER);
             float s = (float) (1 / sum);
-            for (; i < n; i++) y.setAtIndex(F32, yAt + i, y.getAtIndex(F32, yAt + i) * s);
+            for (; i < n; i++) y.setAtIndex(F32, yAt + i, e[i] * s);
         }
     }
 
