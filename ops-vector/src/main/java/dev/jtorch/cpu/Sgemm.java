@@ -420,14 +420,14 @@ public final class Sgemm {
         /** alpha * A[ic:ic+mc, pc:pc+kc] into MR-row panels ({@link SgemmPacking#packA}). */
         private void packA(float[] dst, int ic, int mc, int pc, int kc) {
             SgemmPacking.packA(dst, mr, alpha, a, aOff + ic * aRowStride + pc * aColStride, aRowStride, aColStride, mc, kc,
-                    buffer(SCRATCH, Math.max(mr, nr) * SgemmPacking.LINE));
+                    buffer(SCRATCH, SgemmPacking.scratchElements(mr, nr)));
         }
 
         /** B[pc:pc+kc, jc:...] column panels [q0, q1) into a packed block ({@link SgemmPacking#packB}). */
         private void packB(float[] dst, int pc, int kc, int jc, int q0, int q1) {
             int j0 = jc + q0 * nr;
             SgemmPacking.packB(dst, q0 * kc * nr, nr, b, bOff + pc * bRowStride + j0 * bColStride, bRowStride, bColStride,
-                    kc, Math.min((q1 - q0) * nr, n - j0), buffer(SCRATCH, Math.max(mr, nr) * SgemmPacking.LINE));
+                    kc, Math.min((q1 - q0) * nr, n - j0), buffer(SCRATCH, SgemmPacking.scratchElements(mr, nr)));
         }
     }
 

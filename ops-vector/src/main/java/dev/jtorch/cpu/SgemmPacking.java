@@ -42,6 +42,15 @@ final class SgemmPacking {
     private static final int BAND = 8;
     /** Scratch lines (a row of A or a column of B on its way into a panel) start this many elements apart. */
     static final int LINE = Sgemm.KC;
+
+    /**
+     * The scratch packA and packB need for panels of mr rows and nr columns: a line per panel row or column, and a
+     * band of {@link #BAND} lines for transposed A (with 4 x 4 panels, Dgemm's at 128 bits, max(mr, nr) lines
+     * alone were too few).
+     */
+    static int scratchElements(int mr, int nr) {
+        return Math.max(Math.max(mr, nr), BAND) * LINE;
+    }
     /** Four rows of A are interleaved in vectors of this species (lanes / 4 steps of k each). */
     private static final VectorSpecies<Float> QUAD = FloatVector.SPECIES_256;
     /** Where QUAD is wider than the hardware's vectors, the JIT would emulate it: rows go through scratch lines instead. */

@@ -68,8 +68,9 @@ class SgemmPackingTest {
         for (float alpha : new float[] {1f, -0.75f}) {
             float[] expected = filled(packed + 9), actual = filled(packed + 9);
             SgemmPacking.packAPlain(expected, mr, alpha, a.segment(), a.offset(), a.rowStride(), a.colStride(), rows, kc);
+            // the least scratch a caller gives (square panels): 4 x 4 is Dgemm's kernel at 128 bits
             SgemmPacking.packA(actual, mr, alpha, a.segment(), a.offset(), a.rowStride(), a.colStride(), rows, kc,
-                    new float[32 * SgemmPacking.LINE]);
+                    new float[SgemmPacking.scratchElements(mr, mr)]);
             assertArrayEquals(expected, actual, layout + " alpha=" + alpha);
             assertEquals(SENTINEL, actual[packed], "written past the panels");
             // the specification itself: element [r, p] of the last row, and the padding rows are zero
@@ -92,7 +93,7 @@ class SgemmPackingTest {
         float[] expected = filled(dstAt + packed + 9), actual = filled(dstAt + packed + 9);
         SgemmPacking.packBPlain(expected, dstAt, nr, b.segment(), b.offset(), b.rowStride(), b.colStride(), kc, cols);
         SgemmPacking.packB(actual, dstAt, nr, b.segment(), b.offset(), b.rowStride(), b.colStride(), kc, cols,
-                new float[32 * SgemmPacking.LINE]);
+                new float[SgemmPacking.scratchElements(4, nr)]);
         assertArrayEquals(expected, actual, layout);
         assertEquals(SENTINEL, actual[dstAt - 1], "written before the panels");
         assertEquals(SENTINEL, actual[dstAt + packed], "written past the panels");
