@@ -151,9 +151,9 @@ final class Float32Rows {
      * and dt in bytes; returns end. Not the Vector API's transcendental operators: the JIT's intrinsics and the
      * interpreter's {@code Math} calls round those differently, so a tensor's last bits would depend on whether the
      * kernel had been compiled yet.
-     * The staging copies are vector loads and stores, not {@code MemorySegment.copy} into the array: that copy puts
-     * a heap segment through the JDK's segment accessors, and unary's own vector loops then boxed in 2 to 5 runs of
-     * 6 (ElementwiseAllocationTest; the accessors see one more kind of segment, see GemmAllocationTest.random).
+     * The staging copies are vector loads and stores rather than {@code MemorySegment.copy} into the array, which
+     * would pass a heap segment through the JDK's segment accessors that every kernel shares (a precaution, see
+     * GemmAllocationTest.random; what did box unary's loops was a scalar loop over whole rows, see vectorizes).
      */
     private static long exponential(UnaryOp op, MemorySegment s, long st, MemorySegment d, long dt, long end) {
         float[] e = ThreadBuffers.atLeast(STAGED, STAGED_CHUNK);
