@@ -3,6 +3,9 @@ package dev.jtorch.cpu;
 import dev.jtorch.tensor.BinaryOp;
 import dev.jtorch.tensor.UnaryOp;
 import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.IntVector;
+import jdk.incubator.vector.VectorMask;
+import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
 
 import java.lang.foreign.MemorySegment;
@@ -30,6 +33,13 @@ final class Float32Rows {
     private static final ThreadLocal<float[]> STAGED = ThreadBuffers.floats();
     /** tanh below |x| = 0.625: x (1 + x^2 P(x^2)), Cephes' tanhf coefficients, P4 the constant term. */
     private static final float TANH_NEAR = 0.625f;
+    /** log: Cephes' logf coefficients (P0 the highest power), ln 2 = LN2_HI - LN2_LO as FloatVectorMath splits it. */
+    private static final float LOG_P0 = 7.0376836292e-2f, LOG_P1 = -1.1514610310e-1f, LOG_P2 = 1.1676998740e-1f,
+            LOG_P3 = -1.2420140846e-1f, LOG_P4 = 1.4249322787e-1f, LOG_P5 = -1.6668057665e-1f, LOG_P6 = 2.0000714765e-1f,
+            LOG_P7 = -2.4999993993e-1f, LOG_P8 = 3.3333331174e-1f;
+    private static final float LN2_HI = 0.693359375f, LN2_LO = 2.12194440e-4f, SQRT_HALF = 0.707106781186547524f;
+    private static final int MIN_NORMAL_BITS = 0x00800000, INFINITY_BITS = 0x7f800000, MANTISSA_BITS = 0x007fffff,
+            HALF_BITS = 0x3f000000;
     private static final float TANH_P0 = -5.70498872745e-3f, TANH_P1 = 2.06390887954e-2f, TANH_P2 = -5.37397155531e-2f,
             TANH_P3 = 1.33314422036e-1f, TANH_P4 = -3.33332819422e-1f;
 
@@ -44,9 +54,9 @@ final class Float32Rows {
 
     static boolean vectorizes(UnaryOp op) {
         return switch (op) {
-            // not LOG, SIN or COS: the Vector API's operators for them round differently compiled and interpreted,
+            // not SIN or COS: the Vector API's operators for them round differently compiled and interpreted,
             // and a scalar loop over whole rows here made unary's vector loops box (ElementwiseAllocationTest)
-            case NEG, ABS, RELU, EXP, SQRT, TANH, SIGMOID -> true;
+            case NEG, ABS, RELU, EXP, LOG, SQRT, TANH, SIGMOID -> true;
             default -> false;
         };
     }
@@ -141,6 +151,7 @@ final class Float32Rows {
             case RELU -> { for (; i < end; i += LANES, st += STEP, dt += STEP) fromMemorySegment(SPECIES, s, st, ORDER).max(0f).intoMemorySegment(d, dt, ORDER); }
             case SQRT -> { for (; i < end; i += LANES, st += STEP, dt += STEP) fromMemorySegment(SPECIES, s, st, ORDER).sqrt().intoMemorySegment(d, dt, ORDER); }
             case EXP, TANH, SIGMOID -> i = exponential(op, s, st, d, dt, end);
+            case LOG -> i = logarithm(s, st, d, dt, end);
             default -> { }
         }
         for (; i < n; i++) d.setAtIndex(F32, dOff + i, (float) ScalarOps.unary(op, (double) s.getAtIndex(F32, so + i)));
@@ -190,6 +201,38 @@ final class Float32Rows {
             }
         }
         return end;
+    }
+
+    /**
+     * log x = log m + e ln 2 for x = m 2^e, m in [sqrt(1/2), sqrt(2)), log m from Cephes' {@code logf} polynomial in
+     * m - 1 (ln 2 in two parts, as exp takes it), st and dt in bytes; returns end. Only positive normal floats take
+     * the polynomial: a vector holding zero, a negative, a subnormal, infinity or NaN goes lane by lane through
+     * {@link Math#log}, in the interpreter and compiled alike, so the bits do not depend on the JIT either way.
+     */
+    private static long logarithm(MemorySegment s, long st, MemorySegment d, long dt, long end) {
+        FloatVector one = FloatVector.broadcast(SPECIES, 1f), zero = FloatVector.zero(SPECIES);
+        long i = 0;
+        for (; i < end; i += LANES, st += STEP, dt += STEP) {
+            FloatVector x = fromMemorySegment(SPECIES, s, st, ORDER);
+            IntVector bits = x.reinterpretAsInts();
+            if (!bits.compare(VectorOperators.GE, MIN_NORMAL_BITS).and(bits.compare(VectorOperators.LT, INFINITY_BITS)).allTrue()) {
+                for (int l = 0; l < LANES; l++) d.set(F32, dt + (long) l * Float.BYTES, (float) Math.log(s.get(F32, st + (long) l * Float.BYTES)));
+                continue;
+            }
+            FloatVector m = bits.and(MANTISSA_BITS).or(HALF_BITS).reinterpretAsFloats();   // in [0.5, 1)
+            FloatVector e = ((FloatVector) bits.lanewise(VectorOperators.LSHR, 23).sub(126).convert(VectorOperators.I2F, 0));
+            VectorMask<Float> low = m.lt(SQRT_HALF);
+            FloatVector r = m.add(zero.blend(m, low)).sub(one);   // 2m - 1 below sqrt(1/2), else m - 1
+            e = e.sub(zero.blend(one, low));
+            FloatVector r2 = r.mul(r);
+            FloatVector p = r.fma(LOG_P0, LOG_P1).fma(r, FloatVector.broadcast(SPECIES, LOG_P2))
+                    .fma(r, FloatVector.broadcast(SPECIES, LOG_P3)).fma(r, FloatVector.broadcast(SPECIES, LOG_P4))
+                    .fma(r, FloatVector.broadcast(SPECIES, LOG_P5)).fma(r, FloatVector.broadcast(SPECIES, LOG_P6))
+                    .fma(r, FloatVector.broadcast(SPECIES, LOG_P7)).fma(r, FloatVector.broadcast(SPECIES, LOG_P8));
+            FloatVector y = p.mul(r).mul(r2).add(e.mul(-LN2_LO)).add(r2.mul(-0.5f));
+            r.add(y).add(e.mul(LN2_HI)).intoMemorySegment(d, dt, ORDER);
+        }
+        return i;
     }
 
     /** The sum of n contiguous elements: float lanes within blocks, blocks added in double. */

@@ -19,7 +19,7 @@ class ElementwiseAllocationTest {
     private static final Arena ARENA = Arena.ofShared();
 
     private static final BinaryOp[] VECTOR_BINARY = {BinaryOp.ADD, BinaryOp.SUB, BinaryOp.MUL, BinaryOp.DIV, BinaryOp.MAXIMUM, BinaryOp.MINIMUM};
-    private static final UnaryOp[] VECTOR_UNARY = {UnaryOp.NEG, UnaryOp.ABS, UnaryOp.RELU, UnaryOp.SQRT, UnaryOp.EXP, UnaryOp.TANH, UnaryOp.SIGMOID};
+    private static final UnaryOp[] VECTOR_UNARY = {UnaryOp.NEG, UnaryOp.ABS, UnaryOp.RELU, UnaryOp.SQRT, UnaryOp.EXP, UnaryOp.LOG, UnaryOp.TANH, UnaryOp.SIGMOID};
 
     @Test
     void binaryAndUnaryRowsInEveryLayout() {
