@@ -33,15 +33,15 @@ final class Float32Rows {
     private static final ThreadLocal<float[]> STAGED = ThreadBuffers.floats();
     /** tanh below |x| = 0.625: x (1 + x^2 P(x^2)), Cephes' tanhf coefficients, P4 the constant term. */
     private static final float TANH_NEAR = 0.625f;
-    /** log: Cephes' logf coefficients (P0 the highest power), ln 2 = LN2_HI - LN2_LO as FloatVectorMath splits it. */
+    private static final float TANH_P0 = -5.70498872745e-3f, TANH_P1 = 2.06390887954e-2f, TANH_P2 = -5.37397155531e-2f,
+            TANH_P3 = 1.33314422036e-1f, TANH_P4 = -3.33332819422e-1f;
+    /** log: Cephes' logf coefficients, P0 the highest power; ln 2 in FloatVectorMath's two parts. */
     private static final float LOG_P0 = 7.0376836292e-2f, LOG_P1 = -1.1514610310e-1f, LOG_P2 = 1.1676998740e-1f,
             LOG_P3 = -1.2420140846e-1f, LOG_P4 = 1.4249322787e-1f, LOG_P5 = -1.6668057665e-1f, LOG_P6 = 2.0000714765e-1f,
             LOG_P7 = -2.4999993993e-1f, LOG_P8 = 3.3333331174e-1f;
-    private static final float LN2_HI = 0.693359375f, LN2_LO = 2.12194440e-4f, SQRT_HALF = 0.707106781186547524f;
+    private static final float SQRT_HALF = 0.707106781186547524f;
     private static final int MIN_NORMAL_BITS = 0x00800000, INFINITY_BITS = 0x7f800000, MANTISSA_BITS = 0x007fffff,
             HALF_BITS = 0x3f000000;
-    private static final float TANH_P0 = -5.70498872745e-3f, TANH_P1 = 2.06390887954e-2f, TANH_P2 = -5.37397155531e-2f,
-            TANH_P3 = 1.33314422036e-1f, TANH_P4 = -3.33332819422e-1f;
 
     private Float32Rows() {}
 
@@ -229,8 +229,8 @@ final class Float32Rows {
                     .fma(r, FloatVector.broadcast(SPECIES, LOG_P3)).fma(r, FloatVector.broadcast(SPECIES, LOG_P4))
                     .fma(r, FloatVector.broadcast(SPECIES, LOG_P5)).fma(r, FloatVector.broadcast(SPECIES, LOG_P6))
                     .fma(r, FloatVector.broadcast(SPECIES, LOG_P7)).fma(r, FloatVector.broadcast(SPECIES, LOG_P8));
-            FloatVector y = p.mul(r).mul(r2).add(e.mul(-LN2_LO)).add(r2.mul(-0.5f));
-            r.add(y).add(e.mul(LN2_HI)).intoMemorySegment(d, dt, ORDER);
+            FloatVector y = p.mul(r).mul(r2).add(e.mul(FloatVectorMath.LN2_LO)).add(r2.mul(-0.5f));
+            r.add(y).add(e.mul(FloatVectorMath.LN2_HI)).intoMemorySegment(d, dt, ORDER);
         }
         return i;
     }

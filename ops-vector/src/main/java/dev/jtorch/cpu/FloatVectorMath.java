@@ -24,7 +24,8 @@ final class FloatVectorMath {
 
     private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
     private static final float LOG2E = 1.44269504088896341f;
-    private static final float LN2_HI = 0.693359375f, LN2_LO = -2.12194440e-4f;
+    /** ln 2 = LN2_HI + LN2_LO, the high part exact in few bits so that n * LN2_HI is exact (Cody and Waite). */
+    static final float LN2_HI = 0.693359375f, LN2_LO = -2.12194440e-4f;
     /** 1.5 * 2^23: adding it rounds a float below 2^22 to the nearest integer, which then sits in the low mantissa bits. */
     private static final float ROUNDER = 12582912f;
     private static final int ROUNDER_BITS = Float.floatToRawIntBits(ROUNDER);

@@ -13,8 +13,8 @@ import jdk.incubator.vector.VectorSpecies;
  * adds and shuffles are exact in both, so this order holds in the interpreter and in compiled code alike.
  *
  * <p>Kernels write the loop out rather than call a helper taking the vector: a vector passed to a call the JIT did
- * not inline is boxed. A record, because the JIT trusts a record's final fields as constants, so with a static
- * final instance and a loop it unrolls, each {@code rearrange} sees a constant shuffle.
+ * not inline is boxed. A record, because HotSpot trusts a record's final fields as constants: with a static final
+ * instance, the shuffles can fold to constants where C2 unrolls the loop (the bits do not depend on it either way).
  */
 record LaneFolds<E>(VectorShuffle<E> swap1, VectorShuffle<E> swap2, VectorShuffle<E> swap4, VectorShuffle<E> swap8) {
 
