@@ -36,8 +36,8 @@ final class Float32RecurrentRows implements RecurrentRows {
         int end = S.loopBound(hidden);
         if (end == 0) return 0;
         float[] e = lstmGateExponentials(ig, hg, b, hidden, end);
-        activateGates(e, end);
-        lstmCellAndStageTanh(e, c, cNext, b, end);
+        lstmGatesAndCell(e, c, cNext, b, end);
+        FloatVectorMath.expInPlace(e, 4 * end, 5 * end);
         lstmHidden(e, hNext, b, end);
         if (gates != null) {   // hg's row is read: gates may be hg
             for (int k = 0; k < 4; k++) MemorySegment.copy(e, k * end, gates.memory(), ValueLayout.JAVA_FLOAT, gates.at(b, k * hidden) * Float.BYTES, end);
@@ -51,9 +51,9 @@ final class Float32RecurrentRows implements RecurrentRows {
         if (end == 0) return 0;
         float[] e = lstmGateExponentials(ig, hg, b, hidden, end);
         activateGates(e, end);
-        lstmStageTanhC(e, c, b, end);
-        lstmCellGradient(e, gradHNext, gradCNext, gradC, b, end);
-        lstmGateGradients(e, c, gradHNext, gradGates, b, hidden, end);
+        lstmStageCell(e, c, b, end);
+        FloatVectorMath.expInPlace(e, 4 * end, 5 * end);
+        lstmGradients(e, c, gradHNext, gradCNext, gradGates, gradC, b, hidden, end);
         return end;
     }
 
@@ -61,21 +61,24 @@ final class Float32RecurrentRows implements RecurrentRows {
                                                MatrixRows gradGates, MatrixRows gradC, long b, int hidden) {
         int end = S.loopBound(hidden);
         if (end == 0) return 0;
-        float[] e = stage(6 * end);
+        float[] e = stage(5 * end);
         for (int k = 0; k < 4; k++) {
             MemorySegment.copy(gates.memory(), ValueLayout.JAVA_FLOAT, gates.at(b, k * hidden) * Float.BYTES, e, k * end, end);
         }
-        stageTanh(e, cNext, b, end);
-        lstmCellGradient(e, gradHNext, gradCNext, gradC, b, end);
-        lstmGateGradients(e, c, gradHNext, gradGates, b, hidden, end);
+        MemorySegment cs = cNext.memory();
+        for (int j = 0; j < end; j += L) FloatVector.fromMemorySegment(S, cs, cNext.at(b, j) * Float.BYTES, ORDER).mul(-2f).intoArray(e, 4 * end + j);
+        FloatVectorMath.expInPlace(e, 4 * end, 5 * end);
+        lstmGradients(e, c, gradHNext, gradCNext, gradGates, gradC, b, hidden, end);
         return end;
     }
 
-    // The LSTM rows run as loops in methods of their own that exchange only arrays, the gates turned from
-    // exponentials into values once, by plain loops, and the loops load and store their vectors themselves, with no
-    // helper between: a vector passed to or returned from a call that C2 does not inline is boxed, and a row inlined
-    // into a whole-layer kernel leaves C2 little inlining budget. Through load() and store() the layer's backward
-    // allocated about 1 MB per call of a 30-step batch-64 layer, depending on what C2 had compiled before.
+    // The LSTM rows run as loops in methods of their own that exchange only arrays, and the loops load and store
+    // their vectors themselves, with no helper between: a vector passed to or returned from a call that C2 does not
+    // inline is boxed, and a row inlined into a whole-layer kernel leaves C2 little inlining budget. Through load()
+    // and store() the layer's backward allocated about 1 MB per call of a 30-step batch-64 layer, depending on what
+    // C2 had compiled before. Each loop does as much of the row as its live vectors allow: the forward turns the
+    // exponentials into gates in the loop that forms c', the backward forms gc and the four gate gradients in one
+    // (one pass over the row each where there were three, 0.89x and 0.77-0.90x the time of a 64-row step's cell).
 
     /** Replaces the staged exponentials of i, f, g, o by the gates: sigmoid = 1/(1+e), tanh = 2/(1+e) - 1. */
     private static void activateGates(float[] e, int end) {
@@ -84,38 +87,35 @@ final class Float32RecurrentRows implements RecurrentRows {
         for (int k = 3 * end; k < 4 * end; k++) e[k] = 1f / (1f + e[k]);
     }
 
-    /** Stages tanh(c') at [4*end, 5*end), c' = f*c + i*g recomputed from the gates. */
-    private static void lstmStageTanhC(float[] e, MatrixRows c, long b, int end) {
-        int tanhC = 4 * end;
+    /**
+     * The gates from their staged exponentials, kept in place (sigmoid = 1/(1+e), tanh = 2/(1+e) - 1), c' = f*c + i*g
+     * to cNext, and c''s exponent -2c' staged at [4*end, 5*end) for tanh.
+     */
+    private static void lstmGatesAndCell(float[] e, MatrixRows c, MatrixRows cNext, long b, int end) {
+        MemorySegment cs = c.memory(), out = cNext.memory();
+        FloatVector one = FloatVector.broadcast(S, 1f), two = FloatVector.broadcast(S, 2f);
+        for (int j = 0; j < end; j += L) {
+            FloatVector i = one.div(FloatVector.fromArray(S, e, j).add(one));
+            FloatVector f = one.div(FloatVector.fromArray(S, e, end + j).add(one));
+            FloatVector g = two.div(FloatVector.fromArray(S, e, 2 * end + j).add(one)).sub(one);
+            FloatVector o = one.div(FloatVector.fromArray(S, e, 3 * end + j).add(one));
+            i.intoArray(e, j);
+            f.intoArray(e, end + j);
+            g.intoArray(e, 2 * end + j);
+            o.intoArray(e, 3 * end + j);
+            FloatVector cn = f.fma(FloatVector.fromMemorySegment(S, cs, c.at(b, j) * Float.BYTES, ORDER), i.mul(g));
+            cn.intoMemorySegment(out, cNext.at(b, j) * Float.BYTES, ORDER);
+            cn.mul(-2f).intoArray(e, 4 * end + j);
+        }
+    }
+
+    /** Stages -2c' at [4*end, 5*end), c' = f*c + i*g recomputed from the gates. */
+    private static void lstmStageCell(float[] e, MatrixRows c, long b, int end) {
         MemorySegment cs = c.memory();
         for (int j = 0; j < end; j += L) {
             FloatVector i = FloatVector.fromArray(S, e, j), f = FloatVector.fromArray(S, e, end + j), g = FloatVector.fromArray(S, e, 2 * end + j);
-            f.fma(FloatVector.fromMemorySegment(S, cs, c.at(b, j) * Float.BYTES, ORDER), i.mul(g)).mul(-2f).intoArray(e, tanhC + j);
+            f.fma(FloatVector.fromMemorySegment(S, cs, c.at(b, j) * Float.BYTES, ORDER), i.mul(g)).mul(-2f).intoArray(e, 4 * end + j);
         }
-        FloatVectorMath.expInPlace(e, tanhC, tanhC + end);
-        for (int k = tanhC; k < tanhC + end; k++) e[k] = 2f / (1f + e[k]) - 1f;
-    }
-
-    /** Stages tanh of a row of c' (kept by the forward) at [4*end, 5*end). */
-    private static void stageTanh(float[] e, MatrixRows cNext, long b, int end) {
-        int tanhC = 4 * end;
-        MemorySegment cs = cNext.memory();
-        for (int j = 0; j < end; j += L) FloatVector.fromMemorySegment(S, cs, cNext.at(b, j) * Float.BYTES, ORDER).mul(-2f).intoArray(e, tanhC + j);
-        FloatVectorMath.expInPlace(e, tanhC, tanhC + end);
-        for (int k = tanhC; k < tanhC + end; k++) e[k] = 2f / (1f + e[k]) - 1f;
-    }
-
-    /** c' = f*c + i*g from the staged gates, to cNext, and its exponent -2c' staged at [4*end, 5*end) for tanh. */
-    private static void lstmCellAndStageTanh(float[] e, MatrixRows c, MatrixRows cNext, long b, int end) {
-        int tanhC = 4 * end;
-        MemorySegment cs = c.memory(), out = cNext.memory();
-        for (int j = 0; j < end; j += L) {
-            FloatVector i = FloatVector.fromArray(S, e, j), f = FloatVector.fromArray(S, e, end + j), g = FloatVector.fromArray(S, e, 2 * end + j);
-            FloatVector cn = f.fma(FloatVector.fromMemorySegment(S, cs, c.at(b, j) * Float.BYTES, ORDER), i.mul(g));
-            cn.intoMemorySegment(out, cNext.at(b, j) * Float.BYTES, ORDER);
-            cn.mul(-2f).intoArray(e, tanhC + j);
-        }
-        FloatVectorMath.expInPlace(e, tanhC, tanhC + end);
     }
 
     /** h' = o * tanh(c'), from the staged o and exp(-2c'). */
@@ -129,40 +129,34 @@ final class Float32RecurrentRows implements RecurrentRows {
         }
     }
 
-    /** gc = dc' + dh' * o * (1 - tanh(c')^2), staged at [5*end, 6*end); dc = gc * f. */
-    private static void lstmCellGradient(float[] e, MatrixRows gradHNext, MatrixRows gradCNext, MatrixRows gradC, long b, int end) {
-        int tanhC = 4 * end, cellGrad = 5 * end;
-        MemorySegment dh = gradHNext.memory(), dcNext = gradCNext.memory(), dc = gradC.memory();
-        for (int j = 0; j < end; j += L) {
-            FloatVector o = FloatVector.fromArray(S, e, 3 * end + j), tc = FloatVector.fromArray(S, e, tanhC + j);
-            FloatVector gc = FloatVector.fromMemorySegment(S, dh, gradHNext.at(b, j) * Float.BYTES, ORDER).mul(o)
-                    .fma(tc.mul(tc).neg().add(1f), FloatVector.fromMemorySegment(S, dcNext, gradCNext.at(b, j) * Float.BYTES, ORDER));
-            gc.intoArray(e, cellGrad + j);
-            gc.mul(FloatVector.fromArray(S, e, end + j)).intoMemorySegment(dc, gradC.at(b, j) * Float.BYTES, ORDER);
-        }
-    }
-
-    /** The pre-activation gradients of i, f, g and o, from the gates and gc. */
-    private static void lstmGateGradients(float[] e, MatrixRows c, MatrixRows gradHNext, MatrixRows gradGates, long b, int hidden, int end) {
-        int tanhC = 4 * end, cellGrad = 5 * end;
+    /**
+     * From the gates at [0, 4*end) and exp(-2c') at [4*end, 5*end): gc = dc' + dh' * o * (1 - tanh(c')^2), dc = gc * f,
+     * and the pre-activation gradients of i, f, g and o.
+     */
+    private static void lstmGradients(float[] e, MatrixRows c, MatrixRows gradHNext, MatrixRows gradCNext, MatrixRows gradGates,
+                                      MatrixRows gradC, long b, int hidden, int end) {
         MemorySegment out = gradGates.memory();
         long gatesBlock = (long) hidden * Float.BYTES;
+        FloatVector one = FloatVector.broadcast(S, 1f), two = FloatVector.broadcast(S, 2f);
         for (int j = 0; j < end; j += L) {
             FloatVector i = FloatVector.fromArray(S, e, j), f = FloatVector.fromArray(S, e, end + j);
             FloatVector g = FloatVector.fromArray(S, e, 2 * end + j), o = FloatVector.fromArray(S, e, 3 * end + j);
-            FloatVector gc = FloatVector.fromArray(S, e, cellGrad + j);
+            FloatVector tanhC = two.div(FloatVector.fromArray(S, e, 4 * end + j).add(one)).sub(one);
+            FloatVector dh = FloatVector.fromMemorySegment(S, gradHNext.memory(), gradHNext.at(b, j) * Float.BYTES, ORDER);
+            FloatVector gc = dh.mul(o).fma(one.sub(tanhC.mul(tanhC)),
+                    FloatVector.fromMemorySegment(S, gradCNext.memory(), gradCNext.at(b, j) * Float.BYTES, ORDER));
+            gc.mul(f).intoMemorySegment(gradC.memory(), gradC.at(b, j) * Float.BYTES, ORDER);
             long at = gradGates.at(b, j) * Float.BYTES;
-            gc.mul(g).mul(i.mul(i.neg().add(1f))).intoMemorySegment(out, at, ORDER);
-            gc.mul(FloatVector.fromMemorySegment(S, c.memory(), c.at(b, j) * Float.BYTES, ORDER)).mul(f.mul(f.neg().add(1f))).intoMemorySegment(out, at + gatesBlock, ORDER);
-            gc.mul(i).mul(g.mul(g).neg().add(1f)).intoMemorySegment(out, at + 2 * gatesBlock, ORDER);
-            FloatVector.fromMemorySegment(S, gradHNext.memory(), gradHNext.at(b, j) * Float.BYTES, ORDER).mul(FloatVector.fromArray(S, e, tanhC + j))
-                    .mul(o.mul(o.neg().add(1f))).intoMemorySegment(out, at + 3 * gatesBlock, ORDER);
+            gc.mul(g).mul(i.mul(one.sub(i))).intoMemorySegment(out, at, ORDER);
+            gc.mul(FloatVector.fromMemorySegment(S, c.memory(), c.at(b, j) * Float.BYTES, ORDER)).mul(f.mul(one.sub(f))).intoMemorySegment(out, at + gatesBlock, ORDER);
+            gc.mul(i).mul(one.sub(g.mul(g))).intoMemorySegment(out, at + 2 * gatesBlock, ORDER);
+            dh.mul(tanhC).mul(o.mul(one.sub(o))).intoMemorySegment(out, at + 3 * gatesBlock, ORDER);
         }
     }
 
     /** Stages exp of each gate's exponent, gate k at [k*end, (k+1)*end): i, f, o as sigmoids, g as a tanh. */
     private static float[] lstmGateExponentials(MatrixRows ig, MatrixRows hg, long b, int hidden, int end) {
-        float[] e = stage(6 * end);
+        float[] e = stage(5 * end);
         for (int k = 0; k < 4; k++) {
             float scale = k == 2 ? -2f : -1f;
             for (int j = 0; j < end; j += L) {
