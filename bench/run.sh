@@ -4,6 +4,9 @@
 #   bench/run.sh                                              every benchmark, as annotated
 #   bench/run.sh 'SgemmBench|FmaPeakBench.fma256' -p n=1024,2048 -f 1 -wi 3 -i 5
 # The raw result goes to bench/target/jmh-result.csv unless -rf/-rff are given.
+#   bench/run.sh --paired 5 'LstmTrainBench.jtorch$' 'LstmTrainBench.libtorch$' -p threads=2 -wi 6 -i 5
+#                                                             two selections in alternating forks, their time
+#                                                             ratio per round (dev.jtorch.bench.Paired)
 set -euo pipefail
 cd "$(dirname "$(readlink -f "$0")")/.."
 
@@ -48,6 +51,11 @@ if [ ! -f "$JAR" ] || [ -n "$(find . -path '*/target' -prune -o -newer "$JAR" \(
   mvn -B -q -Dstyle.color=never -pl bench -am package -Dmaven.test.skip=true 2>&1 \
     | grep -v -E '^WARNING: (A terminally deprecated|sun.misc.Unsafe|Please consider reporting|.*will be removed)' || true
   [ -f "$JAR" ] || { echo "bench: build failed" >&2; exit 1; }
+fi
+
+if [ "${1:-}" = "--paired" ]; then
+  shift
+  exec java --add-modules jdk.incubator.vector --enable-native-access=ALL-UNNAMED -cp "$JAR" dev.jtorch.bench.Paired "$@"
 fi
 
 RESULT=()
