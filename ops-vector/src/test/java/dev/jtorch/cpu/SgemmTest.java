@@ -376,7 +376,7 @@ class SgemmTest {
 
     static Stream<Arguments> unpackedShapes() {
         int[][] sizes = {{7, 17, 31}, {17, 7, 17}, {64, 256, 64}, {64, 64, 256}, {1023, 17, 7}, {5, 1023, 9},
-                         {33, 10, 84}, {4, 16, 8}, {9, 40, Sgemm.UNPACKED_MAX_K}};
+                         {33, 10, 84}, {4, 16, 8}, {9, 40, Sgemm.UNPACKED_MAX_K}, {30, 40, 64}};
         Layout[] aLayouts = {Layout.ROW_MAJOR, Layout.TRANSPOSED, Layout.STRIDED};
         Layout[] bLayouts = {Layout.ROW_MAJOR, Layout.PADDED_ROW_MAJOR};
         List<Arguments> out = new ArrayList<>();
