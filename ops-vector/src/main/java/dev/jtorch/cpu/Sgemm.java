@@ -716,7 +716,8 @@ public final class Sgemm {
         /**
          * C[i:i+2, j:j+2L]: two rows below the last whole tile. Four FMA chains: a row at a time, two chains wait out
          * the FMA latency, and the two rows left over of an LSTM's 30-step input projection (30 x 256 x 64) took as
-         * long as two whole tiles.
+         * long as two whole tiles. The loop repeats fourRowsTwoVectors' first two rows on purpose: sharing it would
+         * hand the accumulators across a call, and a vector passed to a call the JIT does not inline is boxed.
          */
         private void twoRowsTwoVectors(int i, int j, float[] tile) {
             float[] x = scaledA;
