@@ -19,7 +19,7 @@ import java.util.TreeMap;
 /**
  * Two benchmark selections measured in alternating forks, round after round (A then B, B then A, ...), and their
  * time ratio A / B taken per round: each ratio compares two forks that ran back to back, so a machine that is
- * slower for minutes (a shared host: this project's 2-vCPU guest runs the same JMH fork 1.3-1.5x apart from one
+ * slower for minutes (a shared host: this project's 2-vCPU guest runs the same JMH fork 1.3-3x apart from one
  * minute to the next) moves both sides of a ratio instead of one. The report gives, for each parameter
  * combination, every round's ratio, their median and range, and whether A was faster in every round.
  *
