@@ -50,8 +50,7 @@ final class Float32RecurrentRows implements RecurrentRows {
         int end = S.loopBound(hidden);
         if (end == 0) return 0;
         float[] e = lstmGateExponentials(ig, hg, b, hidden, end);
-        activateGates(e, end);
-        lstmStageCell(e, c, b, end);
+        lstmGatesAndCell(e, c, null, b, end);
         FloatVectorMath.expInPlace(e, 4 * end, 5 * end);
         lstmGradients(e, c, gradHNext, gradCNext, gradGates, gradC, b, hidden, end);
         return end;
@@ -65,8 +64,7 @@ final class Float32RecurrentRows implements RecurrentRows {
         for (int k = 0; k < 4; k++) {
             MemorySegment.copy(gates.memory(), ValueLayout.JAVA_FLOAT, gates.at(b, k * hidden) * Float.BYTES, e, k * end, end);
         }
-        MemorySegment cs = cNext.memory();
-        for (int j = 0; j < end; j += L) FloatVector.fromMemorySegment(S, cs, cNext.at(b, j) * Float.BYTES, ORDER).mul(-2f).intoArray(e, 4 * end + j);
+        lstmStageCell(e, cNext, b, end);
         FloatVectorMath.expInPlace(e, 4 * end, 5 * end);
         lstmGradients(e, c, gradHNext, gradCNext, gradGates, gradC, b, hidden, end);
         return end;
@@ -80,19 +78,12 @@ final class Float32RecurrentRows implements RecurrentRows {
     // exponentials into gates in the loop that forms c', the backward forms gc and the four gate gradients in one
     // (one pass over the row each where there were three, 0.89x and 0.77-0.90x the time of a 64-row step's cell).
 
-    /** Replaces the staged exponentials of i, f, g, o by the gates: sigmoid = 1/(1+e), tanh = 2/(1+e) - 1. */
-    private static void activateGates(float[] e, int end) {
-        for (int k = 0; k < 2 * end; k++) e[k] = 1f / (1f + e[k]);
-        for (int k = 2 * end; k < 3 * end; k++) e[k] = 2f / (1f + e[k]) - 1f;
-        for (int k = 3 * end; k < 4 * end; k++) e[k] = 1f / (1f + e[k]);
-    }
-
     /**
      * The gates from their staged exponentials, kept in place (sigmoid = 1/(1+e), tanh = 2/(1+e) - 1), c' = f*c + i*g
-     * to cNext, and c''s exponent -2c' staged at [4*end, 5*end) for tanh.
+     * to cNext unless it is null (the backward recomputing c'), and c''s exponent -2c' staged at [4*end, 5*end) for tanh.
      */
     private static void lstmGatesAndCell(float[] e, MatrixRows c, MatrixRows cNext, long b, int end) {
-        MemorySegment cs = c.memory(), out = cNext.memory();
+        MemorySegment cs = c.memory(), out = cNext == null ? null : cNext.memory();
         FloatVector one = FloatVector.broadcast(S, 1f), two = FloatVector.broadcast(S, 2f);
         for (int j = 0; j < end; j += L) {
             FloatVector i = one.div(FloatVector.fromArray(S, e, j).add(one));
@@ -104,18 +95,15 @@ final class Float32RecurrentRows implements RecurrentRows {
             g.intoArray(e, 2 * end + j);
             o.intoArray(e, 3 * end + j);
             FloatVector cn = f.fma(FloatVector.fromMemorySegment(S, cs, c.at(b, j) * Float.BYTES, ORDER), i.mul(g));
-            cn.intoMemorySegment(out, cNext.at(b, j) * Float.BYTES, ORDER);
+            if (out != null) cn.intoMemorySegment(out, cNext.at(b, j) * Float.BYTES, ORDER);
             cn.mul(-2f).intoArray(e, 4 * end + j);
         }
     }
 
-    /** Stages -2c' at [4*end, 5*end), c' = f*c + i*g recomputed from the gates. */
-    private static void lstmStageCell(float[] e, MatrixRows c, long b, int end) {
-        MemorySegment cs = c.memory();
-        for (int j = 0; j < end; j += L) {
-            FloatVector i = FloatVector.fromArray(S, e, j), f = FloatVector.fromArray(S, e, end + j), g = FloatVector.fromArray(S, e, 2 * end + j);
-            f.fma(FloatVector.fromMemorySegment(S, cs, c.at(b, j) * Float.BYTES, ORDER), i.mul(g)).mul(-2f).intoArray(e, 4 * end + j);
-        }
+    /** Stages -2c' at [4*end, 5*end) from a row of c' (kept by the forward). */
+    private static void lstmStageCell(float[] e, MatrixRows cNext, long b, int end) {
+        MemorySegment cs = cNext.memory();
+        for (int j = 0; j < end; j += L) FloatVector.fromMemorySegment(S, cs, cNext.at(b, j) * Float.BYTES, ORDER).mul(-2f).intoArray(e, 4 * end + j);
     }
 
     /** h' = o * tanh(c'), from the staged o and exp(-2c'). */
