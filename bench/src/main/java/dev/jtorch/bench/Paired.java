@@ -15,6 +15,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.TreeSet;
 
 /**
  * Two benchmark selections measured in alternating forks, round after round (A then B, B then A, ...), and their
@@ -63,26 +64,16 @@ public final class Paired {
             throw new IllegalStateException("one side selects both " + s.benchmark() + " and " + params.getBenchmark()
                     + " at " + key + ": narrow its pattern");
         }
-        s.seconds().add(r.getPrimaryResult().getScore() * secondsPer(r.getPrimaryResult().getScoreUnit()));
+        s.seconds().add(r.getPrimaryResult().getScore() * Report.secondsPer(r.getPrimaryResult().getScoreUnit()));
     }
 
     private static String paramsKey(BenchmarkParams params) {
         StringBuilder key = new StringBuilder();
-        for (String name : new java.util.TreeSet<>(params.getParamsKeys())) {
+        for (String name : new TreeSet<>(params.getParamsKeys())) {
             if (!key.isEmpty()) key.append(' ');
             key.append(name).append('=').append(params.getParam(name));
         }
         return key.toString();
-    }
-
-    static double secondsPer(String unit) {
-        return switch (unit) {
-            case "s/op" -> 1;
-            case "ms/op" -> 1e-3;
-            case "us/op" -> 1e-6;
-            case "ns/op" -> 1e-9;
-            default -> throw new IllegalArgumentException("a time per operation is needed, got " + unit);
-        };
     }
 
     /** The Markdown table of per-round ratios, one row per parameter combination both sides measured. */

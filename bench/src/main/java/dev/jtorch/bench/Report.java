@@ -46,13 +46,7 @@ public final class Report {
         for (Row r : rows) {
             if (!r.benchClass().toLowerCase(Locale.ROOT).endsWith("gemmbench") || !r.params().containsKey("n")) continue;
             double n = Double.parseDouble(r.params().get("n"));
-            double seconds = r.score() * switch (r.unit()) {
-                case "s/op" -> 1;
-                case "ms/op" -> 1e-3;
-                case "us/op" -> 1e-6;
-                case "ns/op" -> 1e-9;
-                default -> throw new IllegalArgumentException("unexpected unit " + r.unit());
-            };
+            double seconds = r.score() * secondsPer(r.unit());
             String key = String.format("%6d | %s", (long) n, r.params().getOrDefault("threads", "?"));
             // One table per family (SgemmBench, DgemmBench); a peer's own class (LibtorchSgemmBench.mm) joins
             // its family's table as a column named after the class's prefix (libtorch.mm).
@@ -140,5 +134,16 @@ public final class Report {
         }
         cells.add(cell.toString());
         return cells;
+    }
+
+    /** Seconds in one unit of a JMH time-per-operation score ({@code ms/op} and the like). */
+    static double secondsPer(String unit) {
+        return switch (unit) {
+            case "s/op" -> 1;
+            case "ms/op" -> 1e-3;
+            case "us/op" -> 1e-6;
+            case "ns/op" -> 1e-9;
+            default -> throw new IllegalArgumentException("a time per operation is needed, got " + unit);
+        };
     }
 }

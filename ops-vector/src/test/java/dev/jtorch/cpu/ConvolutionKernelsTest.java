@@ -3,6 +3,7 @@ package dev.jtorch.cpu;
 import dev.jtorch.tensor.DType;
 import dev.jtorch.tensor.Tensor;
 import dev.jtorch.tensor.Window2d;
+import jdk.incubator.vector.FloatVector;
 import org.junit.jupiter.api.Test;
 
 import java.util.ArrayList;
@@ -191,7 +192,7 @@ class ConvolutionKernelsTest {
         // most two vectors of output channels per group, so with 4 lanes (128-bit vectors) the 9- to 16-channel
         // cases go to the other kernels and the 6- and 7-channel ones keep it covered
         Window2d lenetConv2 = Window2d.conv(14, 14, 5, 5, 1, 1, 0, 0, 1, 1), strided = Window2d.conv(9, 11, 3, 3, 2, 2, 2, 2, 2, 2);
-        boolean eightLanesOrMore = jdk.incubator.vector.FloatVector.SPECIES_PREFERRED.length() >= 8;
+        boolean eightLanesOrMore = FloatVector.SPECIES_PREFERRED.length() >= 8;
         assertEquals(eightLanesOrMore, ChannelVectorConv.suits(lenetConv2, 16, 6 * 25));
         assertEquals(eightLanesOrMore, ChannelVectorConv.suits(strided, 9, 7 * 9));
         assertTrue(ChannelVectorConv.suits(Window2d.conv(17, 17, 3, 3, 3, 3, 1, 1, 1, 1), 7, 17 * 9));
