@@ -224,6 +224,33 @@ class CapturedGraphTest {
         }
     }
 
+    /** A linear layer is one product with its bias in it (the backend's addmm), not a product and a second pass. */
+    @Test void aLinearLayerIsRecordedAsOneAddmm() {
+        Tensor x = randn(5, 7, 3), w = randn(6, 4, 3), b = randn(7, 4);
+        try (CapturedGraph graph = CapturedGraph.capture(() -> F.linear(x, w, b))) {
+            assertEquals(java.util.List.of("addmm"), graph.ops());
+            Tensor next = randn(8, 7, 3);
+            x.copy_(next);
+            graph.replay();
+            assertArrayEquals(F.linear(next, w, b).toFloatArray(), graph.output().toFloatArray(), 0f);
+        }
+    }
+
+    /** Every method of {@link Backend} is forwarded by the recorder, so a backend's fused kernel is what replays. */
+    @Test void theRecorderForwardsEveryBackendMethod() throws ClassNotFoundException {
+        Class<?> recorder = Class.forName("dev.jtorch.tensor.RecordingBackend");
+        java.util.List<String> missing = new java.util.ArrayList<>();
+        for (java.lang.reflect.Method m : Backend.class.getMethods()) {
+            if (java.lang.reflect.Modifier.isStatic(m.getModifiers())) continue;
+            try {
+                recorder.getDeclaredMethod(m.getName(), m.getParameterTypes());
+            } catch (NoSuchMethodException e) {
+                missing.add(m.getName());
+            }
+        }
+        assertEquals(java.util.List.of(), missing, "Backend methods the recorder runs as their default bodies");
+    }
+
     /**
      * A default method added to {@link Backend} that the recording decorator does not know runs its composed body
      * with the decorator as {@code this}: each primitive in it is recorded, and replay is still right. Simulated by

@@ -78,6 +78,11 @@ final class RecordingBackend implements Backend {
         session.run("matmul", () -> inner.matmul(x, y, d));
     }
 
+    @Override public void addmm(Tensor bias, Tensor a, Tensor b, Tensor dst) {
+        Tensor c = hold(bias), x = hold(a), y = hold(b), d = hold(dst);
+        session.run("addmm", () -> inner.addmm(c, x, y, d));
+    }
+
     @Override public void indexSelect(Tensor src, int dim, Tensor index, Tensor dst) {
         Tensor s = hold(src), i = hold(index), d = hold(dst);
         session.run("indexSelect", () -> inner.indexSelect(s, dim, i, d));
