@@ -7,6 +7,7 @@ import jdk.incubator.vector.VectorSpecies;
 
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
+import java.nio.ByteOrder;
 
 /**
  * Copies blocks of {@link Sgemm}'s operands into the panel layouts {@link SgemmMicroKernel} reads, zero-padded to
@@ -21,15 +22,19 @@ import java.lang.foreign.ValueLayout;
  *     panel in turn;</li>
  * <li>transposed A: a band of steps is bulk-copied to scratch lines, then each panel row (mr contiguous values)
  *     is copied over, times alpha, one vector per row for 4-row panels;</li>
- * <li>row-major A: four or eight rows are bulk-copied to scratch lines and interleaved in registers
- *     ({@link #fourRowsInterleaved}, {@link #eightRowsInterleaved});</li>
+ * <li>row-major A: four rows of a native operand are loaded side by side and interleaved in registers
+ *     ({@link #fourRowsInterleaved}); eight rows, or rows of a heap operand, are bulk-copied to scratch lines first
+ *     ({@link #eightRowsInterleaved});</li>
  * <li>transposed B: the panel's columns are bulk-copied to scratch lines, then the panel is written in order,
  *     reading the lines side by side;</li>
  * <li>any other stride, element by element ({@link #packAPlain}, {@link #packBPlain}): the specification of the
  *     layouts, and what the tests compare every fast loop with, bit for bit.</li>
  * </ul>
- * Vectors are only ever loaded from heap arrays here, never from the operand segments: vector loads from segments
- * made the steady-state allocation test fail now and then (a segment class the JIT had not profiled).
+ * Vectors are loaded from heap arrays here, except the four rows of native A: vector loads from segments of either
+ * kind made the steady-state allocation test fail now and then (a segment class the JIT had not profiled), so only
+ * native segments reach that load. Copying the four rows to scratch first took 1.4x as long (ResNet layer4's 512 x
+ * 4608 weight: 0.44 against 0.32 ns a float, the copies each a stream of its own from L3; 10% of that layer's
+ * forward samples were this packing).
  * This class is the source of its double-precision twin (see {@link Sgemm}).
  */
 final class SgemmPacking {
@@ -38,6 +43,7 @@ final class SgemmPacking {
     private static final ValueLayout.OfFloat F = ValueLayout.JAVA_FLOAT;
 
     private static final long BYTES = Float.BYTES;
+    private static final ByteOrder ORDER = ByteOrder.nativeOrder();
     /** Steps of k copied to every panel in one pass ({@link #packBRowMajor}, {@link #packATransposed}). */
     private static final int BAND = 8;
     /** Scratch lines (a row of A or a column of B on its way into a panel) start this many elements apart. */
@@ -162,21 +168,29 @@ final class SgemmPacking {
     }
 
     /**
-     * Row-major A: each row's kc elements are contiguous, but go down one column of a panel. Every panel's rows are
-     * copied to scratch lines (row r at r * {@link #LINE}); the 4-row panels of the 128- and 256-bit kernels and the
-     * 8-row panels of the 512-bit one are transposed from there in registers ({@link #fourRowsInterleaved},
-     * {@link #eightRowsInterleaved}); a partial last panel takes element p of every line for panel row p.
+     * Row-major A: each row's kc elements are contiguous, but go down one column of a panel. The 4-row panels of the
+     * 128- and 256-bit kernels are transposed in registers straight from a native A ({@link #fourRowsInterleaved});
+     * otherwise a panel's rows are copied to scratch lines (row r at r * {@link #LINE}), the 8-row panels of the
+     * 512-bit kernel transposed from there ({@link #eightRowsInterleaved}), and a partial last panel takes element p
+     * of every line for panel row p.
      */
     private static void packARowMajor(float[] dst, int mr, float alpha, MemorySegment a, long at, long rowStride,
                                       int rows, int kc, float[] scratch) {
         for (int row0 = 0, o = 0; row0 < rows; row0 += mr, o += kc * mr) {
             int rowsHere = Math.min(mr, rows - row0);
+            if (rowsHere == 4 && mr == 4 && QUAD_IN_REGISTERS && a.isNative()) {
+                long row = at + row0 * rowStride;
+                int done = fourRowsInterleaved(dst, o, alpha, a, row * BYTES, rowStride * BYTES, kc);
+                for (int p = done, d = o + done * mr; p < kc; p++) {
+                    for (int r = 0; r < mr; r++, d++) dst[d] = alpha * a.getAtIndex(F, row + r * rowStride + p);
+                }
+                continue;
+            }
             for (int r = 0; r < rowsHere; r++) {
                 MemorySegment.copy(a, F, (at + (row0 + r) * rowStride) * BYTES, scratch, r * LINE, kc);
             }
             int done = 0;   // steps already in the panel
-            if (rowsHere == 4 && mr == 4 && QUAD_IN_REGISTERS) done = fourRowsInterleaved(dst, o, alpha, scratch, kc);
-            else if (rowsHere == 8 && mr == 8 && OCT_IN_REGISTERS) done = eightRowsInterleaved(dst, o, alpha, scratch, kc);
+            if (rowsHere == 8 && mr == 8 && OCT_IN_REGISTERS) done = eightRowsInterleaved(dst, o, alpha, scratch, kc);
             for (int p = done, d = o + done * mr; p < kc; p++) {
                 for (int r = 0; r < mr; r++, d++) dst[d] = r < rowsHere ? alpha * scratch[r * LINE + p] : 0;
             }
@@ -276,19 +290,21 @@ final class SgemmPacking {
     }
 
     /**
-     * dst[o + p * 4 + r] = alpha * A[r, p] for four rows of A and the whole vectors of steps in [0, kc), whose
+     * dst[o + p * 4 + r] = alpha * A[r, p] for four rows of A (row r at byte {@code rowBytes + r * strideBytes} of a
+     * native segment) and the whole vectors of steps in [0, kc), whose
      * count it returns (the caller writes the rest element by element): vectors of {@link #QUAD} along each
      * row hold lanes / 4 steps; output vector q takes lane L from row L % 4 at step q * (lanes / 4) + L / 4: each
      * row's lanes spread by SPREAD_q, then the four rows blended by ROW_1 to ROW_3.
      */
-    private static int fourRowsInterleaved(float[] dst, int o, float alpha, float[] lines, int kc) {
+    private static int fourRowsInterleaved(float[] dst, int o, float alpha, MemorySegment a, long rowBytes, long strideBytes, int kc) {
         int lanes = QUAD.length();
+        long r1 = rowBytes + strideBytes, r2 = r1 + strideBytes, r3 = r2 + strideBytes, step = lanes * BYTES;
         int p = 0;
-        for (int d = o; p + lanes <= kc; p += lanes, d += 4 * lanes) {
-            FloatVector a0 = FloatVector.fromArray(QUAD, lines, p).mul(alpha);
-            FloatVector a1 = FloatVector.fromArray(QUAD, lines, LINE + p).mul(alpha);
-            FloatVector a2 = FloatVector.fromArray(QUAD, lines, 2 * LINE + p).mul(alpha);
-            FloatVector a3 = FloatVector.fromArray(QUAD, lines, 3 * LINE + p).mul(alpha);
+        for (int d = o; p + lanes <= kc; p += lanes, d += 4 * lanes, rowBytes += step, r1 += step, r2 += step, r3 += step) {
+            FloatVector a0 = FloatVector.fromMemorySegment(QUAD, a, rowBytes, ORDER).mul(alpha);
+            FloatVector a1 = FloatVector.fromMemorySegment(QUAD, a, r1, ORDER).mul(alpha);
+            FloatVector a2 = FloatVector.fromMemorySegment(QUAD, a, r2, ORDER).mul(alpha);
+            FloatVector a3 = FloatVector.fromMemorySegment(QUAD, a, r3, ORDER).mul(alpha);
             // written out, not looped over q: the shuffles must stay constants (see SPREAD_0)
             a0.rearrange(SPREAD_0).blend(a1.rearrange(SPREAD_0), ROW_1).blend(a2.rearrange(SPREAD_0), ROW_2)
                     .blend(a3.rearrange(SPREAD_0), ROW_3).intoArray(dst, d);

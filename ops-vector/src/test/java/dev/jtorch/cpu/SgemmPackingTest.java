@@ -4,6 +4,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
+import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -27,7 +28,9 @@ class SgemmPackingTest {
     record Operand(MemorySegment segment, long offset, long rowStride, long colStride, String layout) {
         static Operand of(String layout, int rows, int cols, Random random) {
             long offset = 3, rowStride, colStride;
-            switch (layout) {
+            // "native ...": the same layout in native memory, where tensors live (packing reads it by other loops)
+            boolean offHeap = layout.startsWith("native ");
+            switch (offHeap ? layout.substring("native ".length()) : layout) {
                 case "row-major" -> { rowStride = cols; colStride = 1; }
                 case "padded row-major" -> { rowStride = cols + 5; colStride = 1; }
                 case "transposed" -> { rowStride = 1; colStride = rows; }
@@ -36,11 +39,14 @@ class SgemmPackingTest {
             }
             float[] data = new float[(int) (offset + (rows - 1) * rowStride + (cols - 1) * colStride + 1 + 7)];
             for (int i = 0; i < data.length; i++) data[i] = random.nextFloat() * 2 - 1;
-            return new Operand(MemorySegment.ofArray(data), offset, rowStride, colStride, layout);
+            MemorySegment segment = MemorySegment.ofArray(data);
+            if (offHeap) segment = Arena.ofAuto().allocate(segment.byteSize(), Float.BYTES).copyFrom(segment);
+            return new Operand(segment, offset, rowStride, colStride, layout);
         }
     }
 
-    private static final String[] LAYOUTS = {"row-major", "padded row-major", "transposed", "padded transposed", "strided"};
+    private static final String[] LAYOUTS = {"row-major", "padded row-major", "transposed", "padded transposed", "strided",
+            "native row-major", "native padded row-major", "native transposed"};
 
     /** Every layout, panel width, operand length (rows of A, columns of B) and k block, up to 64 Ki elements. */
     private static Stream<Arguments> cases(int[] panelWidths, int[] lengths) {
