@@ -44,9 +44,33 @@ final class MatmulKernels {
      */
     static boolean addmm(Tensor bias, Tensor a, Tensor b, Tensor dst) {
         if (dst.dtype() != DType.FLOAT32 && dst.dtype() != DType.FLOAT64) return false;
-        products(a, b, dst, 0, 1, Epilogue.biasPerColumn(segment(bias), bias.storageOffset(), Activation.NONE));
+        products(a, b, dst, 0, 1, biasEpilogue(segment(bias), bias.storageOffset()));
         return true;
     }
+
+    /**
+     * Each thread's last eight per-column bias epilogues, replaced in turn: a captured graph replays its linear
+     * layers with the same biases call after call (LeNet-5 has three), and a new record per call was 32 bytes of
+     * garbage each, since escape analysis does not follow it into the GEMM.
+     */
+    private static final class BiasEpilogues {
+        private final Epilogue[] kept = new Epilogue[8];
+        private int next;
+
+        Epilogue of(MemorySegment bias, long offset) {
+            for (Epilogue e : kept) {
+                if (e != null && e.bias() == bias && e.biasOffset() == offset) return e;
+            }
+            Epilogue e = Epilogue.biasPerColumn(bias, offset, Activation.NONE);
+            kept[next] = e;
+            next = (next + 1) % kept.length;
+            return e;
+        }
+    }
+
+    private static final ThreadLocal<BiasEpilogues> BIAS_EPILOGUES = ThreadLocal.withInitial(BiasEpilogues::new);
+
+    private static Epilogue biasEpilogue(MemorySegment bias, long offset) { return BIAS_EPILOGUES.get().of(bias, offset); }
 
     /**
      * dst[i] = epilogue(a[i] @ b[i]) for batches [first, last), each through the GEMM of its dtype with the operands'
