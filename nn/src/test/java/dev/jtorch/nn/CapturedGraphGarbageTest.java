@@ -93,6 +93,19 @@ class CapturedGraphGarbageTest {
         assertTrue(g.bytes() < BOUND_BYTES, "LeNet-5: " + g);
     }
 
+    /** The bench's forecasting LSTM on two threads, where its layers run side by side as one lstmStack. */
+    @Test void stackedLstmReplayAllocatesNothing() {
+        int threads = dev.jtorch.Torch.getNumThreads();
+        dev.jtorch.Torch.setNumThreads(2);
+        try {
+            Garbage g = replayGarbage(CapturedGraphTest.stackedLstmHead(1, 64), 30, 1, 1);
+            assertTrue(g.ops().contains("lstmStack"), "the two layers ran as one lstmStack: " + g);
+            assertTrue(g.bytes() < BOUND_BYTES, "2-layer LSTM 1-64 over 30 steps: " + g);
+        } finally {
+            dev.jtorch.Torch.setNumThreads(threads);
+        }
+    }
+
     @Test void lstmReplayAllocatesNothing() {
         Garbage g = replayGarbage(CapturedGraphTest.lstmHead(28, 128), 28, 1, 28);
         assertTrue(g.bytes() < BOUND_BYTES, "LSTM 28-128 over 28 steps: " + g);

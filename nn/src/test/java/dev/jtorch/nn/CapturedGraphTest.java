@@ -46,6 +46,14 @@ class CapturedGraphTest {
         return x -> fc.forward(lstm.forward(x, null, null).hN().squeeze(0));
     }
 
+    /** The bench's forecasting shape: two layers, run as one {@code lstmStack} at inference. */
+    static Function<Tensor, Tensor> stackedLstmHead(int input, int hidden) {
+        LSTM lstm = new LSTM(input, hidden, RnnOptions.defaults().numLayers(2));
+        Linear fc = new Linear(hidden, 10);
+        lstm.eval();
+        return x -> fc.forward(lstm.forward(x, null, null).hN().select(0, -1));
+    }
+
     static Tensor randn(long seed, long... shape) {
         return Tensor.randn(shape, DType.FLOAT32, Device.CPU, new Generator(seed));
     }
@@ -88,6 +96,16 @@ class CapturedGraphTest {
 
     @Test void lstmReplayFollowsTheStaticInput() {
         assertReplayMatchesEager(lstmHead(28, 32), 28, 1, 28);
+    }
+
+    @Test void stackedLstmReplayFollowsTheStaticInput() {
+        int threads = dev.jtorch.Torch.getNumThreads();
+        dev.jtorch.Torch.setNumThreads(2);
+        try {
+            assertReplayMatchesEager(stackedLstmHead(1, 64), 30, 1, 1);
+        } finally {
+            dev.jtorch.Torch.setNumThreads(threads);
+        }
     }
 
     @Test void parametersUpdatedInPlaceAreSeenByReplay() {

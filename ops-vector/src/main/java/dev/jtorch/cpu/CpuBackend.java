@@ -3,6 +3,7 @@ package dev.jtorch.cpu;
 import dev.jtorch.tensor.Backend;
 import dev.jtorch.tensor.BinaryOp;
 import dev.jtorch.tensor.Block;
+import dev.jtorch.tensor.DType;
 import dev.jtorch.tensor.Device;
 import dev.jtorch.tensor.Distribution;
 import dev.jtorch.tensor.Generator;
@@ -107,6 +108,19 @@ public final class CpuBackend implements Backend {
     @Override public void lstmLayer(Tensor inputGates, Tensor weightHh, Tensor h0, Tensor c0, boolean reverse, Tensor out, Tensor gates) {
         if (LstmLayerKernel.handles(inputGates, out, gates)) LstmLayerKernel.forward(inputGates, weightHh, h0, c0, reverse, out, gates);
         else Backend.super.lstmLayer(inputGates, weightHh, h0, c0, reverse, out, gates);
+    }
+
+    @Override public boolean prefersLstmStack(DType dtype, long steps, long batch, long hidden, int layers) {
+        return LstmStackKernel.prefers(dtype, steps, batch, hidden, layers);
+    }
+
+    @Override public void lstmStack(Tensor inputGates, java.util.List<Tensor> weightsHh, java.util.List<Tensor> weightsIh,
+                                    java.util.List<Tensor> biases, Tensor h0, Tensor c0, Tensor out, Tensor hN, Tensor cN) {
+        if (LstmStackKernel.handles(inputGates, weightsHh, weightsIh, biases, h0, c0, out, hN, cN)) {
+            LstmStackKernel.forward(inputGates, weightsHh, weightsIh, biases, h0, c0, out, hN, cN);
+        } else {
+            Backend.super.lstmStack(inputGates, weightsHh, weightsIh, biases, h0, c0, out, hN, cN);
+        }
     }
 
     @Override public void lstmLayerBackward(Tensor gates, Tensor weightHh, Tensor c0, Tensor out, boolean reverse,

@@ -213,6 +213,44 @@ public interface Backend {
     }
 
     /**
+     * Whether {@link #lstmStack} runs these layers faster than one {@link #lstmLayer} after another, so that a
+     * module should call it: false here, where the stack is only the layer loop (and allocates its temporaries).
+     */
+    default boolean prefersLstmStack(DType dtype, long steps, long batch, long hidden, int layers) { return false; }
+
+    /**
+     * A stack of unidirectional LSTM layers at inference (nothing recorded for a backward), as cuDNN's multi-layer RNN
+     * call: layer 0 runs {@link #lstmLayer} on inputGates [T, B, 4H] (its {@code x W_ih^T + b_ih + b_hh}); layer l >= 1
+     * on {@code h_{l-1} weightsIh[l-1]^T + biases[l-1]} (weightsIh [4H, H], biases [4H] holding b_ih + b_hh), each
+     * with {@code weightsHh[l]} [4H, H] and initial states {@code h0[l]}, {@code c0[l]} (h0, c0 [L, B, H]). Writes
+     * the last layer's h at every step to out [T, B, H] and every layer's final h and c to hN and cN [L, B, H]. The
+     * default runs the layers one after the other through lstmLayer and {@link #addmm}; a backend may overlap them
+     * (layer l at step t needs only layer l-1 up to step t), with the same results.
+     */
+    default void lstmStack(Tensor inputGates, java.util.List<Tensor> weightsHh, java.util.List<Tensor> weightsIh,
+                           java.util.List<Tensor> biases, Tensor h0, Tensor c0, Tensor out, Tensor hN, Tensor cN) {
+        try (var noGrad = GradMode.noGrad()) {
+            int layers = weightsHh.size(), steps = (int) inputGates.size(0);
+            long batch = inputGates.size(1), hidden = h0.size(2);
+            Tensor gates = inputGates;
+            for (int l = 0; l < layers; l++) {
+                Tensor states = Tensor.empty(new long[] {2, steps, batch, hidden}, h0.dtype(), h0.device());
+                lstmLayer(gates, weightsHh.get(l), h0.select(0, l), c0.select(0, l), false, states, null);
+                copy(states.select(0, 0).select(0, steps - 1), hN.select(0, l));
+                copy(states.select(0, 1).select(0, steps - 1), cN.select(0, l));
+                Tensor h = states.select(0, 0);
+                if (l == layers - 1) {
+                    copy(h, out);
+                    break;
+                }
+                gates = Tensor.empty(new long[] {steps, batch, 4 * hidden}, h0.dtype(), h0.device());
+                addmm(biases.get(l), h.reshape(steps * batch, hidden).unsqueeze(0), weightsIh.get(l).t().unsqueeze(0),
+                        gates.reshape(steps * batch, 4 * hidden).unsqueeze(0));
+            }
+        }
+    }
+
+    /**
      * The gradient of {@link #lstmLayer} through the recurrence, from the activated gates and the states it wrote:
      * from gradOut [2, T, B, H] (for every step's h and c) to gradGates [T, B, 4H] (the gradient of each step's gate
      * pre-activations, which is also inputGates' gradient) and the initial states' gradients gradH0, gradC0 [B, H];

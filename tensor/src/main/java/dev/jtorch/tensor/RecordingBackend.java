@@ -164,6 +164,19 @@ final class RecordingBackend implements Backend {
         session.run("lstmLayer", () -> inner.lstmLayer(gi, w, h, c, reverse, o, act));
     }
 
+    /** A question, not work: nothing to record. */
+    @Override public boolean prefersLstmStack(DType dtype, long steps, long batch, long hidden, int layers) {
+        return inner.prefersLstmStack(dtype, steps, batch, hidden, layers);
+    }
+
+    @Override public void lstmStack(Tensor inputGates, java.util.List<Tensor> weightsHh, java.util.List<Tensor> weightsIh,
+                                    java.util.List<Tensor> biases, Tensor h0, Tensor c0, Tensor out, Tensor hN, Tensor cN) {
+        Tensor gi = hold(inputGates), h = hold(h0), c = hold(c0), o = hold(out), hn = hold(hN), cn = hold(cN);
+        java.util.List<Tensor> whh = weightsHh.stream().map(this::hold).toList(), wih = weightsIh.stream().map(this::hold).toList();
+        java.util.List<Tensor> b = biases.stream().map(this::hold).toList();
+        session.run("lstmStack", () -> inner.lstmStack(gi, whh, wih, b, h, c, o, hn, cn));
+    }
+
     @Override public void lstmLayerBackward(Tensor gates, Tensor weightHh, Tensor c0, Tensor out, boolean reverse,
                                             Tensor gradOut, Tensor gradGates, Tensor gradH0, Tensor gradC0) {
         Tensor act = hold(gates), w = hold(weightHh), c = hold(c0), o = hold(out);

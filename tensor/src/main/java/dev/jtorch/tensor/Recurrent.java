@@ -61,6 +61,62 @@ public final class Recurrent {
         return Tensor.record(Op.LSTM_LAYER, out, inputs, reverse, activated);
     }
 
+    /** Whether the device of {@code like} runs {@link #lstmStack} faster than its layers one after another. */
+    public static boolean prefersLstmStack(Tensor like, long steps, long batch, long hidden, int layers) {
+        return like.backend().prefersLstmStack(like.dtype(), steps, batch, hidden, layers);
+    }
+
+    /**
+     * A stack of unidirectional LSTM layers at inference, {@link Backend#lstmStack}: layer 0 over inputGates [T, B, 4H]
+     * ({@code x W_ih^T + b_ih + b_hh} of every step), layer l >= 1 over {@code h_{l-1} weightsIh[l-1]^T + biases[l-1]}.
+     * One primitive for the whole stack lets a backend run the layers side by side, layer l a step or more behind
+     * layer l-1, where one layer after another leaves all but one thread idle at batch 1. Nothing is recorded, so
+     * no operand may need a gradient while grad mode is on. Returns {out [T, B, H], hN [L, B, H], cN [L, B, H]}.
+     */
+    public static Tensor[] lstmStack(Tensor inputGates, java.util.List<Tensor> weightsHh, java.util.List<Tensor> weightsIh,
+                                     java.util.List<Tensor> biases, Tensor h0, Tensor c0) {
+        int layers = weightsHh.size();
+        if (layers == 0 || weightsIh.size() != layers - 1 || biases.size() != layers - 1) {
+            throw new IllegalArgumentException("lstm_stack: expected weights_hh for each of the L layers and weights_ih and biases for layers 1..L-1, got "
+                    + layers + ", " + weightsIh.size() + " and " + biases.size());
+        }
+        if (inputGates.dim() != 3 || inputGates.size(0) == 0) {
+            throw new IllegalArgumentException("lstm_stack: inputGates must be [steps >= 1, batch, 4*hidden], got shape " + Shapes.str(inputGates.shape()));
+        }
+        long steps = inputGates.size(0), batch = inputGates.size(1), hidden = h0.dim() == 3 ? h0.size(2) : -1;
+        long[] state = {layers, batch, hidden}, square = {4 * hidden, hidden};
+        if (!java.util.Arrays.equals(h0.shape(), state) || !java.util.Arrays.equals(c0.shape(), state) || inputGates.size(2) != 4 * hidden) {
+            throw new IllegalArgumentException("lstm_stack: expected h0 and c0 of shape " + Shapes.str(state) + " and inputGates of width 4*hidden, got "
+                    + Shapes.str(h0.shape()) + ", " + Shapes.str(c0.shape()) + " and " + Shapes.str(inputGates.shape()));
+        }
+        java.util.List<Tensor> all = new java.util.ArrayList<>(java.util.List.of(inputGates, h0, c0));
+        all.addAll(weightsHh);
+        all.addAll(weightsIh);
+        all.addAll(biases);
+        for (int i = 0; i < all.size(); i++) {
+            Tensor t = all.get(i);
+            boolean weight = i >= 3 && i < 3 + layers + weightsIh.size();
+            if (weight && !java.util.Arrays.equals(t.shape(), square)) {
+                throw new IllegalArgumentException("lstm_stack: expected weights of shape " + Shapes.str(square) + ", got " + Shapes.str(t.shape()));
+            }
+            if (i >= 3 + layers + weightsIh.size() && !java.util.Arrays.equals(t.shape(), new long[] {4 * hidden})) {
+                throw new IllegalArgumentException("lstm_stack: expected biases of shape " + Shapes.str(new long[] {4 * hidden}) + ", got " + Shapes.str(t.shape()));
+            }
+            if (t.dtype() != c0.dtype()) throw new IllegalArgumentException("lstm_stack: expected all tensors to be " + c0.dtype() + ", got " + t.dtype());
+            if (!t.device().equals(c0.device())) {
+                throw new IllegalArgumentException("lstm_stack: expected all tensors to be on the same device, but found " + t.device() + " and " + c0.device());
+            }
+        }
+        if (Tensor.recorded(all.toArray(Tensor[]::new))) {
+            throw new IllegalStateException("lstm_stack: runs without autograd; an operand requires grad (call it under GradMode.noGrad(), or use lstmLayer)");
+        }
+        Tensor out = Tensor.empty(new long[] {steps, batch, hidden}, c0.dtype(), c0.device());
+        Tensor hN = Tensor.empty(state, c0.dtype(), c0.device()), cN = Tensor.empty(state, c0.dtype(), c0.device());
+        c0.backend().lstmStack(inputGates.contiguous(), weightsHh, weightsIh, biases.stream().map(Tensor::contiguous).toList(),
+                h0.contiguous(), c0.contiguous(), out, hN, cN);
+        return new Tensor[] {out, hN, cN};
+    }
+
     /**
      * One GRU step: {@code r = s(gi_r + gh_r)}, {@code z = s(gi_z + gh_z)}, {@code n = tanh(gi_n + r*gh_n)},
      * {@code h' = (1-z)*n + z*h}, with inputGates {@code x W_ih^T + b_ih} and hiddenGates {@code h W_hh^T + b_hh},

@@ -44,6 +44,61 @@ class RnnContractTest {
         assertArrayEquals(new long[] {15, 5}, new GRUCell(3, 5).stateDict().get("weight_hh").shape());
     }
 
+    /**
+     * At inference two or more LSTM layers run as one {@code lstmStack} (side by side on two threads at batch 1);
+     * with autograd recording they run layer by layer. Both give the same bits, with initial states given or not.
+     */
+    @Test
+    void stackedInferenceGivesTheLayerByLayerBits() {
+        int threads = dev.jtorch.Torch.getNumThreads();
+        dev.jtorch.Torch.setNumThreads(2);
+        try {
+            Generator.defaultGenerator().manualSeed(5);
+            var lstm = new LSTM(3, 64, RnnOptions.defaults().numLayers(3).dropout(0.3));
+            lstm.eval();
+            Tensor x = Tensor.randn(new long[] {30, 1, 3}, dev.jtorch.tensor.DType.FLOAT32, dev.jtorch.tensor.Device.CPU, new Generator(6));
+            Tensor h0 = Tensor.randn(new long[] {3, 1, 64}, dev.jtorch.tensor.DType.FLOAT32, dev.jtorch.tensor.Device.CPU, new Generator(7));
+            Tensor c0 = Tensor.randn(new long[] {3, 1, 64}, dev.jtorch.tensor.DType.FLOAT32, dev.jtorch.tensor.Device.CPU, new Generator(8));
+            for (boolean states : new boolean[] {false, true}) {
+                var recorded = lstm.forward(x, states ? h0 : null, states ? c0 : null);
+                assertTrue(recorded.output().requiresGrad(), "layer by layer, with a graph for backward");
+                dev.jtorch.nn.LstmOutput stacked;
+                try (var noGrad = dev.jtorch.tensor.GradMode.noGrad()) {
+                    stacked = lstm.forward(x, states ? h0 : null, states ? c0 : null);
+                }
+                assertArrayEquals(recorded.output().toFloatArray(), stacked.output().toFloatArray(), 0f, "output");
+                assertArrayEquals(recorded.hN().toFloatArray(), stacked.hN().toFloatArray(), 0f, "h_n");
+                assertArrayEquals(recorded.cN().toFloatArray(), stacked.cN().toFloatArray(), 0f, "c_n");
+            }
+        } finally {
+            dev.jtorch.Torch.setNumThreads(threads);
+        }
+    }
+
+    @Test
+    void lstmStackRefusesMisuseByName() {
+        var f32 = dev.jtorch.tensor.DType.FLOAT32;
+        var cpu = dev.jtorch.tensor.Device.CPU;
+        Tensor gates = Tensor.zeros(new long[] {5, 1, 16}, f32, cpu), state = Tensor.zeros(new long[] {2, 1, 4}, f32, cpu);
+        Tensor w = Tensor.zeros(new long[] {16, 4}, f32, cpu), b = Tensor.zeros(new long[] {16}, f32, cpu);
+        try (var noGrad = dev.jtorch.tensor.GradMode.noGrad()) {
+            var e = assertThrows(IllegalArgumentException.class, () -> dev.jtorch.tensor.Recurrent.lstmStack(gates, List.of(w, w), List.of(), List.of(b), state, state));
+            assertTrue(e.getMessage().contains("weights_ih and biases for layers 1..L-1"), e.getMessage());
+            e = assertThrows(IllegalArgumentException.class, () -> dev.jtorch.tensor.Recurrent.lstmStack(gates, List.of(w, w), List.of(w), List.of(b),
+                    Tensor.zeros(new long[] {3, 1, 4}, f32, cpu), state));
+            assertTrue(e.getMessage().contains("expected h0 and c0 of shape [2, 1, 4]"), e.getMessage());
+            e = assertThrows(IllegalArgumentException.class, () -> dev.jtorch.tensor.Recurrent.lstmStack(gates, List.of(w, Tensor.zeros(new long[] {16, 5}, f32, cpu)),
+                    List.of(w), List.of(b), state, state));
+            assertTrue(e.getMessage().contains("expected weights of shape [16, 4]"), e.getMessage());
+            e = assertThrows(IllegalArgumentException.class, () -> dev.jtorch.tensor.Recurrent.lstmStack(gates, List.of(w, w), List.of(w),
+                    List.of(Tensor.zeros(new long[] {16}, dev.jtorch.tensor.DType.FLOAT64, cpu)), state, state));
+            assertTrue(e.getMessage().contains("expected all tensors to be torch.float32, got torch.float64"), e.getMessage());
+        }
+        Tensor trained = Tensor.zeros(new long[] {16, 4}, f32, cpu).requiresGrad(true);
+        var e = assertThrows(IllegalStateException.class, () -> dev.jtorch.tensor.Recurrent.lstmStack(gates, List.of(trained, w), List.of(w), List.of(b), state, state));
+        assertTrue(e.getMessage().contains("runs without autograd"), e.getMessage());
+    }
+
     @Test
     void initIsUniformOnPlusMinusOneOverSqrtHidden() {
         Generator.defaultGenerator().manualSeed(0);
