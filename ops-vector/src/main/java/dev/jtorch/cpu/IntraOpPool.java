@@ -1,9 +1,12 @@
 package dev.jtorch.cpu;
 
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.LockSupport;
 import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.BooleanSupplier;
 
 /**
  * The CPU backend's intra-op thread pool, as {@code torch.set_num_threads}. Work below a grain size stays on
@@ -28,6 +31,30 @@ public final class IntraOpPool {
 
     /** How long an idle worker keeps polling for the next task before it parks. */
     static final long SPIN_NANOS = 200_000;
+
+    private static final VarHandle COUNTER = MethodHandles.arrayElementVarHandle(int[].class);
+
+    /**
+     * Inside a team: spins until {@code counters[index]} (a volatile read) reaches target, yielding once the peer that
+     * advances it has looked descheduled for {@link #SPIN_NANOS}; false, at once, when {@code failed} says a peer
+     * failed and will never advance it. Pass a supplier made once per body, not per call (a capturing lambda is an
+     * allocation).
+     */
+    static boolean awaitCount(int[] counters, int index, int target, BooleanSupplier failed) {
+        long start = 0;
+        int spins = 0;
+        while ((int) COUNTER.getVolatile(counters, index) < target) {
+            if (failed.getAsBoolean()) return false;
+            if (++spins < 1024) {
+                Thread.onSpinWait();
+            } else {
+                if (start == 0) start = System.nanoTime();
+                if (System.nanoTime() - start < SPIN_NANOS) Thread.onSpinWait();
+                else Thread.yield();
+            }
+        }
+        return true;
+    }
 
     private static volatile int numThreads = Integer.getInteger("jtorch.numThreads", Runtime.getRuntime().availableProcessors());
     private static volatile Workers workers = new Workers(numThreads - 1);

@@ -39,6 +39,7 @@ final class LstmStackKernel implements IntraOpPool.TeamBody {
     private NativeScratch[] projected = new NativeScratch[0];
     private int[] counters = new int[0];
     private volatile boolean failed;
+    private final java.util.function.BooleanSupplier failedCheck = () -> failed;
 
     // the call's operands
     private int layers, steps, batch, hidden;
@@ -197,21 +198,9 @@ final class LstmStackKernel implements IntraOpPool.TeamBody {
         return true;
     }
 
-    /** Spins until layer l has published {@code target} steps; yields once its participant looks descheduled. */
+    /** Spins until layer l has published {@code target} steps ({@link IntraOpPool#awaitCount}); false if a peer failed. */
     private boolean await(int l, int target) {
-        long start = 0;
-        int spins = 0;
-        while ((int) COUNTER.getVolatile(counters, STRIDE * (l + 1)) < target) {
-            if (failed) return false;
-            if (++spins < 1024) {
-                Thread.onSpinWait();
-            } else {
-                if (start == 0) start = System.nanoTime();
-                if (System.nanoTime() - start < IntraOpPool.SPIN_NANOS) Thread.onSpinWait();
-                else Thread.yield();
-            }
-        }
-        return true;
+        return IntraOpPool.awaitCount(counters, STRIDE * (l + 1), target, failedCheck);
     }
 
     /** One participating thread's scratch: heap rows for StripGemv, a native block for a step's gates, row handles. */

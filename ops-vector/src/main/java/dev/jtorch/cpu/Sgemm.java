@@ -255,6 +255,7 @@ public final class Sgemm {
         private final float[][] packedB = {new float[0], new float[0]};
         /** Set when a participant fails, so the others stop waiting for a task that will never finish. */
         private volatile boolean failed;
+        private final java.util.function.BooleanSupplier failedCheck = () -> failed;
 
         private SgemmMicroKernel kernel;
         private int mr, nr;
@@ -351,21 +352,9 @@ public final class Sgemm {
             }
         }
 
-        /** Spins until a counter reaches target; yields once a peer looks descheduled. False if a peer failed. */
+        /** Spins until a counter reaches target ({@link IntraOpPool#awaitCount}); false if a peer failed. */
         private boolean awaitCount(int[] array, int counter, int target) {
-            long start = 0;
-            int spins = 0;
-            while ((int) COUNTER.getVolatile(array, counter) < target) {
-                if (failed) return false;
-                if (++spins < 1024) {
-                    Thread.onSpinWait();
-                } else {
-                    if (start == 0) start = System.nanoTime();
-                    if (System.nanoTime() - start < IntraOpPool.SPIN_NANOS) Thread.onSpinWait();
-                    else Thread.yield();
-                }
-            }
-            return true;
+            return IntraOpPool.awaitCount(array, counter, target, failedCheck);
         }
 
         /** Pack task {@code task} of a block: its KC slice of B for one group of its column panels. */
