@@ -89,19 +89,15 @@ public final class Recurrent {
             throw new IllegalArgumentException("lstm_stack: expected h0 and c0 of shape " + Shapes.str(state) + " and inputGates of width 4*hidden, got "
                     + Shapes.str(h0.shape()) + ", " + Shapes.str(c0.shape()) + " and " + Shapes.str(inputGates.shape()));
         }
+        long[] gates = {4 * hidden};
+        for (Tensor w : weightsHh) requireShape(w, square, "weights");
+        for (Tensor w : weightsIh) requireShape(w, square, "weights");
+        for (Tensor b : biases) requireShape(b, gates, "biases");
         java.util.List<Tensor> all = new java.util.ArrayList<>(java.util.List.of(inputGates, h0, c0));
         all.addAll(weightsHh);
         all.addAll(weightsIh);
         all.addAll(biases);
-        for (int i = 0; i < all.size(); i++) {
-            Tensor t = all.get(i);
-            boolean weight = i >= 3 && i < 3 + layers + weightsIh.size();
-            if (weight && !java.util.Arrays.equals(t.shape(), square)) {
-                throw new IllegalArgumentException("lstm_stack: expected weights of shape " + Shapes.str(square) + ", got " + Shapes.str(t.shape()));
-            }
-            if (i >= 3 + layers + weightsIh.size() && !java.util.Arrays.equals(t.shape(), new long[] {4 * hidden})) {
-                throw new IllegalArgumentException("lstm_stack: expected biases of shape " + Shapes.str(new long[] {4 * hidden}) + ", got " + Shapes.str(t.shape()));
-            }
+        for (Tensor t : all) {
             if (t.dtype() != c0.dtype()) throw new IllegalArgumentException("lstm_stack: expected all tensors to be " + c0.dtype() + ", got " + t.dtype());
             if (!t.device().equals(c0.device())) {
                 throw new IllegalArgumentException("lstm_stack: expected all tensors to be on the same device, but found " + t.device() + " and " + c0.device());
@@ -115,6 +111,12 @@ public final class Recurrent {
         c0.backend().lstmStack(inputGates.contiguous(), weightsHh, weightsIh, biases.stream().map(Tensor::contiguous).toList(),
                 h0.contiguous(), c0.contiguous(), out, hN, cN);
         return new Tensor[] {out, hN, cN};
+    }
+
+    private static void requireShape(Tensor t, long[] shape, String what) {
+        if (!java.util.Arrays.equals(t.shape(), shape)) {
+            throw new IllegalArgumentException("lstm_stack: expected " + what + " of shape " + Shapes.str(shape) + ", got " + Shapes.str(t.shape()));
+        }
     }
 
     /**
