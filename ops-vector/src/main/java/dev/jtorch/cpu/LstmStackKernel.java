@@ -20,8 +20,9 @@ import java.util.List;
  * <p>Each step is what {@link LstmLayerKernel}'s row path computes, in the same order: {@code h W_hh^T} by
  * {@link StripGemv} on kept strips of W_hh, and the next layer's input projection {@code h W_ih^T} the same way,
  * a sum over k in order from zero, then the bias added, as Sgemm forms that product for all steps
- * (k at most {@link Sgemm#KC}, more than {@link Sgemm#SMALL_M} rows, and 4H whole vectors even at 512 bits: Sgemm's
- * unpacked path sums a last partial vector of columns by plain multiply and add, not FMA); then
+ * (k at most {@link Sgemm#KC} and more than {@link Sgemm#SMALL_M} rows: Sgemm's blocked and unpacked paths then sum
+ * each column as one fused multiply-add chain, and a 4H that ends in a partial vector stays on the blocked path);
+ * then
  * {@link RecurrentKernels#lstmRows}. So the stack gives the default's bits at any thread count ({@code LstmStackKernelTest}).
  */
 final class LstmStackKernel implements IntraOpPool.TeamBody {
@@ -58,10 +59,10 @@ final class LstmStackKernel implements IntraOpPool.TeamBody {
 
     /**
      * The shapes whose sums here are the default's (see above): float32, two or more layers, a batch below one
-     * register tile, 4H whole vectors, H at most one k block, and more than {@link Sgemm#SMALL_M} rows of steps.
+     * register tile, H at most one k block, and more than {@link Sgemm#SMALL_M} rows of steps.
      */
     private static boolean suits(DType dtype, long steps, long batch, long hidden, int layers) {
-        return dtype == DType.FLOAT32 && layers >= 2 && batch < PanelProduct.kernel().mr && hidden <= Sgemm.KC && hidden % 4 == 0
+        return dtype == DType.FLOAT32 && layers >= 2 && batch < PanelProduct.kernel().mr && hidden <= Sgemm.KC
                 && steps * batch > Sgemm.SMALL_M;
     }
 

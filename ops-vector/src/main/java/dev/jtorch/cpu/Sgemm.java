@@ -61,7 +61,10 @@ import java.nio.ByteOrder;
  * the product and is not amortised. So does B = W^T in the same sizes when this thread saw W's bytes unchanged
  * the call before (a frozen weight: the layer-2 input projection of an LSTM at inference), through W^T laid out
  * row-major once and kept ({@link TransposedWeights}); a W that changes every call is packed as before, at the
- * cost of a comparison and a copy. Small products (m or n below one tile, or k tiny) take a direct path without
+ * cost of a comparison and a copy. Only for n in whole vectors: the first call runs blocked, and the unpacked
+ * path sums the columns past the last whole vector with a multiply and an add where the blocked kernel fuses
+ * them, so a W^T of 132 columns would have changed bits in its last four columns from the first call to the
+ * second. Small products (m or n below one tile, or k tiny) take a direct path without
  * packing, and so does
  * batch-1 inference, m &lt;= {@link #SMALL_M} with B = W^T (a Linear's {@code x @ W^T}, W [n, k] row-major):
  * a GEMV-like kernel that streams W's rows once. Steady-state calls allocate nothing on the Java heap: the
@@ -181,7 +184,7 @@ public final class Sgemm {
             direct(m, n, k, alpha, a, aOff, aRowStride, aColStride, b, bOff, bRowStride, bColStride, beta, c, cOff, ldc, epilogue);
         } else if (bColStride == 1 && k <= UNPACKED_MAX_K && (long) m * k <= UNPACKED_MAX_A) {
             UNPACKED.get().run(m, n, k, alpha, a, aOff, aRowStride, aColStride, b, bOff, bRowStride, beta, c, cOff, ldc, epilogue);
-        } else if (bRowStride == 1 && bColStride == k && k <= UNPACKED_MAX_K && (long) m * k <= UNPACKED_MAX_A
+        } else if (bRowStride == 1 && bColStride == k && k <= UNPACKED_MAX_K && (long) m * k <= UNPACKED_MAX_A && n % L == 0
                 && (keptB = KEPT_B.get().ifUnchanged(b, bOff, n, k, Float.BYTES)) != null) {
             UNPACKED.get().run(m, n, k, alpha, a, aOff, aRowStride, aColStride, keptB, 0, n, beta, c, cOff, ldc, epilogue);
         } else {

@@ -86,13 +86,16 @@ abstract sealed class SgemmMicroKernel
         }
     }
 
-    /** Merges the top-left rows x cols of a tile into C: the edges of C, where a full tile would overrun it. */
+    /**
+     * Merges the top-left rows x cols of a tile into C: the edges of C, where a full tile would overrun it; beta * C
+     * fused on as {@link #storeTile} does, so an edge element gets the same bits as it would inside a tile.
+     */
     final void storePartialTile(float[] tile, int rows, int cols, MemorySegment c, long cOff, long ldc, float beta) {
         for (int r = 0; r < rows; r++) {
             long row = cOff + r * ldc;
             for (int j = 0; j < cols; j++) {
                 float t = tile[r * nr + j];
-                c.setAtIndex(C_ELEMENT, row + j, beta == 0 ? t : t + beta * c.getAtIndex(C_ELEMENT, row + j));
+                c.setAtIndex(C_ELEMENT, row + j, beta == 0 ? t : Math.fma(beta, c.getAtIndex(C_ELEMENT, row + j), t));
             }
         }
     }

@@ -5,6 +5,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.MethodSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -419,6 +420,59 @@ class SgemmTest {
             run(false, m, n, k, 1f, a, b, 0f, expected, Epilogue.NONE);
             run(true, m, n, k, 1f, a, b, 0f, actual, Epilogue.NONE);
             assertClose(expected, actual, k, "call " + call);
+        }
+    }
+
+    /**
+     * The blocked and the unpacked path give the same bits for row-major B with k within one block and n in whole
+     * vectors: every C element is one fused multiply-add chain over k from zero on both, the rows below the last
+     * whole tile included, and beta * C fused on. A transposed weight's product runs blocked on its first call and
+     * unpacked over the kept layout on later ones ({@link #aRepeatedTransposedWeightGivesTheSameBitsOnEveryCall}).
+     */
+    @ParameterizedTest(name = "m={0} n={1} k={2} beta={3}")
+    @MethodSource("pathAgreementShapes")
+    void blockedAndUnpackedPathsGiveTheSameBits(int m, int n, int k, float beta) {
+        Random random = new Random(m * 131L + n * 7L + k);
+        Operand a = Layout.ROW_MAJOR.random(m, k, random);
+        Operand b = Layout.ROW_MAJOR.random(k, n, random);
+        Output blocked = Output.random(m, n, 1, random), unpacked = blocked.copy();
+        for (Sgemm.Path path : new Sgemm.Path[] {Sgemm.Path.BLOCKED, Sgemm.Path.UNPACKED}) {
+            Output c = path == Sgemm.Path.BLOCKED ? blocked : unpacked;
+            Sgemm.gemmBy(path, m, n, k, -0.5f, a.segment(), a.offset(), a.rowStride(), a.colStride(),
+                    b.segment(), b.offset(), b.rowStride(), b.colStride(), beta, c.segment(), c.offset(), c.ldc(), Epilogue.NONE);
+        }
+        assertArrayEquals(blocked.data(), unpacked.data(), "m=" + m + " n=" + n + " k=" + k + " beta=" + beta);
+    }
+
+    static Stream<Arguments> pathAgreementShapes() {
+        List<Arguments> out = new ArrayList<>();
+        // n in whole vectors at 4, 8 and 16 lanes; 48 ends in a partial panel of the 512-bit kernel, 30 and 33 rows
+        // in a partial 4- and 8-row tile
+        for (int[] mnk : new int[][] {{30, 48, 64}, {8, 16, 17}, {33, 256, Sgemm.UNPACKED_MAX_K}}) {
+            for (float beta : new float[] {0f, 1f, 0.75f}) out.add(Arguments.of(mnk[0], mnk[1], mnk[2], beta));
+        }
+        return out.stream();
+    }
+
+    /**
+     * W^T multiplied three times gives the same bits every time: at n = 128 blocked on the first call and unpacked
+     * over the kept W^T on the others; at n = 132 (an LSTM layer's W_ih at 4H = 132, columns past the last whole
+     * vector) blocked every time.
+     */
+    @ParameterizedTest(name = "n={0} beta={1}")
+    @CsvSource({"128, 0", "128, 0.75", "132, 0", "132, 0.75"})
+    void aRepeatedTransposedWeightGivesTheSameBitsOnEveryCall(int n, float beta) {
+        int m = 30, k = 64;
+        Random random = new Random(78 + n + (long) (beta * 100));   // a W this thread has not kept: call 0 runs blocked
+        Operand a = Layout.ROW_MAJOR.random(m, k, random);
+        Operand b = Layout.TRANSPOSED.random(k, n, random);
+        Output c = Output.random(m, n, 0, random);
+        Output first = c.copy();
+        run(true, m, n, k, 1f, a, b, beta, first, Epilogue.NONE);
+        for (int call = 1; call < 3; call++) {
+            Output again = c.copy();
+            run(true, m, n, k, 1f, a, b, beta, again, Epilogue.NONE);
+            assertArrayEquals(first.data(), again.data(), "call " + call);
         }
     }
 
