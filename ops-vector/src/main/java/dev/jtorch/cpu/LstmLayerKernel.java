@@ -3,12 +3,8 @@ package dev.jtorch.cpu;
 import dev.jtorch.tensor.DType;
 import dev.jtorch.tensor.Tensor;
 
-import jdk.incubator.vector.FloatVector;
-import jdk.incubator.vector.VectorSpecies;
-
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
-import java.nio.ByteOrder;
 
 /**
  * A whole LSTM layer's recurrence in one kernel ({@code Backend.lstmLayer} and {@code lstmLayerBackward}), float32
@@ -46,7 +42,6 @@ final class LstmLayerKernel implements IntraOpPool.RangeBody {
      */
     static final int PANEL_MIN_ROWS = 8;
 
-    private static final VectorSpecies<Float> ADD_SPECIES = FloatVector.SPECIES_PREFERRED;
     private static final ThreadLocal<LstmLayerKernel> CALLS = ThreadLocal.withInitial(LstmLayerKernel::new);
     private static final ThreadLocal<Workspace> WORKSPACES = ThreadLocal.withInitial(Workspace::new);
     /** Each calling thread's kept W_hh^T layouts. */
@@ -303,22 +298,7 @@ final class LstmLayerKernel implements IntraOpPool.RangeBody {
 
     /** dst[i] += src[i] for {@code count} contiguous elements. */
     private void addRows(MemorySegment s, long srcAt, long dstAt, long count) {
-        if (dtype == DType.FLOAT32) {
-            long i = 0;
-            for (long whole = ADD_SPECIES.loopBound(count); i < whole; i += ADD_SPECIES.length()) {
-                long dst = (dstAt + i) * Float.BYTES;
-                FloatVector.fromMemorySegment(ADD_SPECIES, s, dst, ByteOrder.nativeOrder())
-                        .add(FloatVector.fromMemorySegment(ADD_SPECIES, s, (srcAt + i) * Float.BYTES, ByteOrder.nativeOrder()))
-                        .intoMemorySegment(s, dst, ByteOrder.nativeOrder());
-            }
-            for (; i < count; i++) {
-                s.setAtIndex(ValueLayout.JAVA_FLOAT, dstAt + i, s.getAtIndex(ValueLayout.JAVA_FLOAT, dstAt + i) + s.getAtIndex(ValueLayout.JAVA_FLOAT, srcAt + i));
-            }
-        } else {
-            for (long i = 0; i < count; i++) {
-                s.setAtIndex(ValueLayout.JAVA_DOUBLE, dstAt + i, s.getAtIndex(ValueLayout.JAVA_DOUBLE, dstAt + i) + s.getAtIndex(ValueLayout.JAVA_DOUBLE, srcAt + i));
-            }
-        }
+        RunAccumulate.addRun(s, dtype, srcAt, 1, s, dtype, dstAt, 1, count);
     }
 
     /** A thread's row handles and its scratch rows. */
