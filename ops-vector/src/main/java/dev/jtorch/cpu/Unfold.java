@@ -19,6 +19,7 @@ import java.lang.foreign.ValueLayout;
 final class Unfold {
     private static final ValueLayout.OfFloat F32 = ValueLayout.JAVA_FLOAT;
     private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
+    private static final int L = S.length();
 
     private Unfold() {}
 
@@ -53,9 +54,20 @@ final class Unfold {
                         int at = (ch * h + ih) * w + iw0;
                         if (sW == 1) {
                             copyRun(src, at, cols, line + lo, hi - lo);
-                        } else {
-                            for (int ow = lo; ow < hi; ow++, at += sW) cols[line + ow] = src[at];
+                            continue;
                         }
+                        int ow = lo;
+                        if (sW == 2) {
+                            // every other element: the even lanes of two vectors, as WinogradConv splits columns
+                            // (ResNet layer2's strided 3x3 had 23% of its forward's samples in im2col, most of them
+                            // in the element loop below)
+                            for (int end = src.length - 2 * L; ow + L <= hi && at <= end; ow += L, at += 2 * L) {
+                                FloatVector first = FloatVector.fromArray(S, src, at), second = FloatVector.fromArray(S, src, at + L);
+                                first.rearrange(WinogradConv.EVEN_LOW).blend(second.rearrange(WinogradConv.EVEN_HIGH), WinogradConv.HIGH_HALF)
+                                        .intoArray(cols, line + ow);
+                            }
+                        }
+                        for (; ow < hi; ow++, at += sW) cols[line + ow] = src[at];
                     }
                 }
             }

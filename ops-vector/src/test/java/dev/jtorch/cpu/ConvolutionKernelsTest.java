@@ -58,6 +58,8 @@ class ConvolutionKernelsTest {
         // one vector of channels: an odd number of output rows and a kernel taller than wide; stride 2 with dilation 2
         cs.add(new Case(2, 3, 14, 11, 9, 5, 3, 1, 1, 1, 1));
         cs.add(new Case(2, 2, 6, 15, 10, 3, 3, 2, 1, 2, 1));
+        // im2col at stride 2 along rows of 19-20 taps: whole vectors of every other element, then single ones
+        cs.add(new Case(2, 16, 20, 21, 40, 3, 3, 2, 1, 1, 1));
         // samples side by side in one GEMM (narrow outputs), in chunks of 2 with a partial last chunk, grouped
         cs.add(new Case(5, 6, 34, 20, 20, 3, 3, 1, 1, 1, 2));
         cs.add(new Case(5, 34, 36, 19, 19, 1, 1, 1, 0, 1, 2));
