@@ -14,7 +14,7 @@ import java.lang.foreign.ValueLayout;
  * pixel, the input under tap (ki, kj) of channel ch, or 0 in the padding; element (row, pixel) lives at
  * {@code base + row*rowStride + pixel}, so one sample's columns can sit beside other samples' in a wider matrix.
  * The pixels whose tap lands inside the input form one run per output line ({@link WindowKernels.Run}),
- * so the inner loops neither test bounds nor, at stride 1, move one element at a time.
+ * so the inner loops neither test bounds nor, at strides 1 and 2, move one element at a time.
  */
 final class Unfold {
     private static final ValueLayout.OfFloat F32 = ValueLayout.JAVA_FLOAT;
