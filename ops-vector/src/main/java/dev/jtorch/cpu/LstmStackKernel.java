@@ -20,8 +20,8 @@ import java.util.List;
  * <p>Each step is what {@link LstmLayerKernel}'s row path computes, in the same order: {@code h W_hh^T} by
  * {@link StripGemv} on kept strips of W_hh, and the next layer's input projection {@code h W_ih^T} the same way,
  * a sum over k in order from zero, then the bias added, as Sgemm forms that product for all steps
- * (k at most {@link Sgemm#KC} and more than {@link Sgemm#SMALL_M} rows: Sgemm's blocked and unpacked paths then sum
- * each column as one fused multiply-add chain, and a 4H that ends in a partial vector stays on the blocked path);
+ * (k at most {@link Sgemm#KC} and enough rows and columns for Sgemm's blocked and unpacked paths, which sum each
+ * column as one fused multiply-add chain; a 4H that ends in a partial vector stays on the blocked path);
  * then
  * {@link RecurrentKernels#lstmRows}. So the stack gives the default's bits at any thread count ({@code LstmStackKernelTest}).
  */
@@ -59,11 +59,13 @@ final class LstmStackKernel implements IntraOpPool.TeamBody {
 
     /**
      * The shapes whose sums here are the default's (see above): float32, two or more layers, a batch below one
-     * register tile, H at most one k block, and more than {@link Sgemm#SMALL_M} rows of steps.
+     * register tile, H at most one k block, and an input projection (steps*batch x 4H x H) that Sgemm forms on its
+     * blocked or unpacked path ({@link Sgemm#chainsEachElement}): on AVX-512 (8-row tiles) five steps of one row
+     * went to Sgemm's direct path, whose dot products fold lanes, and the stack's bits differed from the default's.
      */
     private static boolean suits(DType dtype, long steps, long batch, long hidden, int layers) {
         return dtype == DType.FLOAT32 && layers >= 2 && batch < PanelProduct.kernel().mr && hidden <= Sgemm.KC
-                && steps * batch > Sgemm.SMALL_M;
+                && Sgemm.chainsEachElement(steps * batch, 4 * hidden, hidden);
     }
 
     /**

@@ -193,6 +193,16 @@ public final class Sgemm {
         }
     }
 
+    /**
+     * Whether {@link #gemm} forms an m x n x k product with B = W^T on its blocked or unpacked path, where each
+     * element of a k block is one fused multiply-add chain from zero over k in order: not the small-M path (m at most
+     * {@link #SMALL_M}) nor the direct one (below one register tile, or k under 8), whose sums run in other orders.
+     */
+    static boolean chainsEachElement(long m, long n, long k) {
+        SgemmMicroKernel kern = kernel;
+        return m > SMALL_M && m >= kern.mr && n >= kern.nr && k >= 8;
+    }
+
     /** One path by name, whatever the routing would pick: for tests and the cutover measurements (m, n, k > 0). */
     enum Path { BLOCKED, UNPACKED, SMALL_M, DIRECT }
 

@@ -28,8 +28,8 @@ class LstmStackKernelTest {
     private static final int THREADS = IntraOpPool.numThreads();
 
     /** {layers, steps, batch, hidden, threads}. */
-    private static final int[][] CASES = {{2, 30, 1, 64, 2}, {2, 5, 1, 20, 2}, {3, 7, 2, 36, 2}, {3, 7, 2, 36, 3},
-            {2, 30, 3, 64, 2}, {4, 6, 1, 12, 2}, {2, 30, 1, 64, 1}, {3, 7, 2, 33, 2}};
+    private static final int[][] CASES = {{2, 30, 1, 64, 2}, {2, 9, 1, 20, 2}, {3, 7, 2, 36, 2}, {3, 7, 2, 36, 3},
+            {2, 30, 3, 64, 2}, {4, 8, 1, 12, 2}, {2, 30, 1, 64, 1}, {3, 7, 2, 33, 2}};
 
     @AfterEach
     void restoreThreads() { IntraOpPool.setNumThreads(THREADS); }
@@ -72,6 +72,14 @@ class LstmStackKernelTest {
                 assertArrayEquals(values(expected[i]), values(actual[i]), 0.0, what + " call " + call + ": " + names[i]);
             }
         }
+    }
+
+    @org.junit.jupiter.api.Test
+    void productsSgemmSumsInAnotherOrderStayLayerByLayer() {
+        // five steps of one row: below AVX-512's 8-row tile Sgemm's direct path forms the default's input projection
+        IntraOpPool.setNumThreads(2);
+        assertEquals(5 >= PanelProduct.kernel().mr, CPU.prefersLstmStack(DType.FLOAT32, 5, 1, 20, 2));
+        assertTrue(!CPU.prefersLstmStack(DType.FLOAT32, 30, 1, 4, 2), "k = 4: Sgemm's direct path");
     }
 
     private static Tensor[] run(Backend backend, Tensor gates, List<Tensor> weightsHh, List<Tensor> weightsIh, List<Tensor> biases,
