@@ -58,9 +58,9 @@ final class WinogradConv {
      */
     private static final int PLANE_SKEW = 16;
 
-    /** Even lanes of two vectors, lo's into the low half and hi's into the high half (with {@link #HIGH_HALF}); {@link Unfold} too. */
+    /** Even (odd) lanes of two vectors, lo's into the low half and hi's into the high half (with {@link #HIGH_HALF}); {@link Unfold} and {@link ImplicitConv} too. */
     static final VectorShuffle<Float> EVEN_LOW = shuffle(i -> 2 * i), EVEN_HIGH = shuffle(i -> 2 * i - L);
-    private static final VectorShuffle<Float> ODD_LOW = shuffle(i -> 2 * i + 1), ODD_HIGH = shuffle(i -> 2 * i + 1 - L);
+    static final VectorShuffle<Float> ODD_LOW = shuffle(i -> 2 * i + 1), ODD_HIGH = shuffle(i -> 2 * i + 1 - L);
     private static final VectorShuffle<Float> ZIP_LOW = shuffle(i -> i / 2), ZIP_HIGH = shuffle(i -> L / 2 + i / 2);
     private static final long ALL_LANES = (1L << L) - 1;
     static final VectorMask<Float> HIGH_HALF = VectorMask.fromLong(S, ALL_LANES & -(1L << (L / 2)));

@@ -59,7 +59,14 @@ class ConvolutionKernelsTest {
         cs.add(new Case(2, 3, 14, 11, 9, 5, 3, 1, 1, 1, 1));
         cs.add(new Case(2, 2, 6, 15, 10, 3, 3, 2, 1, 2, 1));
         // im2col at stride 2 along rows of 19-20 taps: whole vectors of every other element, then single ones
-        cs.add(new Case(2, 16, 20, 21, 40, 3, 3, 2, 1, 1, 1));
+        cs.add(new Case(2, 4, 40, 21, 40, 3, 3, 2, 1, 1, 1));
+        // the forward at stride 2 as an implicit GEMM over the padded input's phases (ImplicitConv): rows of 40
+        // (whole vector pairs split into the two column phases, the last pair moved back) and odd padded heights;
+        // rows of 37 with padding 2 and dilation 2 (every tap in the even phases; 208 grid columns, so a last panel
+        // of 16 scattered columns, half of AVX-512's 32-column panel); 7x7 outputs gathered, grouped
+        cs.add(new Case(2, 16, 34, 21, 40, 3, 3, 2, 1, 1, 1));
+        cs.add(new Case(2, 9, 34, 19, 37, 3, 3, 2, 2, 2, 1));
+        cs.add(new Case(3, 16, 68, 14, 14, 3, 3, 2, 1, 1, 2));
         // samples side by side in one GEMM (narrow outputs), in chunks of 2 with a partial last chunk, grouped
         cs.add(new Case(5, 6, 34, 20, 20, 3, 3, 1, 1, 1, 2));
         cs.add(new Case(5, 34, 36, 19, 19, 1, 1, 1, 0, 1, 2));
@@ -226,8 +233,22 @@ class ConvolutionKernelsTest {
         assertTrue(new ImplicitConv.Geometry(18, 13, 44, 3, 3, 2, 2, 9, 40).grid());
         assertTrue(!new ImplicitConv.Geometry(18, 15, 15, 3, 2, 2, 2, 11, 13).grid());
         assertTrue(!new ImplicitConv.Geometry(20, 7, 7, 3, 3, 1, 1, 5, 5).grid());
-        // strided and pointwise convolutions keep their forms
+        // at stride 2: the grid of the phases (29 columns for 28 outputs at ResNet layer2; 21 for 20 and 19 above),
+        // gathered columns for 7x7 outputs (8 columns for 7)
+        // (34 output channels per group: more than two vectors, so not ChannelVectorConv's)
+        for (Case strided : List.of(new Case(2, 16, 34, 21, 40, 3, 3, 2, 1, 1, 1), new Case(2, 9, 34, 19, 37, 3, 3, 2, 2, 2, 1),
+                new Case(3, 16, 68, 14, 14, 3, 3, 2, 1, 1, 2))) {
+            ConvolutionKernels.Shape s = shape(strided);
+            assertTrue(ConvolutionKernels.implicitForward(s) && !ChannelVectorConv.suits(s.win(), s.outPerGroup(), s.patch()), strided.toString());
+        }
+        assertTrue(new ImplicitConv.Geometry(128, 58, 58, 3, 3, 1, 1, 28, 28, 2, 2).grid());
+        assertTrue(new ImplicitConv.Geometry(16, 23, 42, 3, 3, 1, 1, 11, 20, 2, 2).grid());
+        assertTrue(new ImplicitConv.Geometry(9, 23, 41, 3, 3, 2, 2, 10, 19, 2, 2).grid());
+        assertTrue(!new ImplicitConv.Geometry(8, 16, 16, 3, 3, 1, 1, 7, 7, 2, 2).grid());
+        // strided convolutions with few input channels, and pointwise ones, keep their forms
         assertTrue(!ConvolutionKernels.implicitForward(shape(new Case(7, 6, 17, 7, 7, 3, 3, 2, 1, 1, 1))));
+        assertTrue(!ConvolutionKernels.implicitForward(shape(new Case(2, 4, 40, 21, 40, 3, 3, 2, 1, 1, 1))));
+        assertTrue(!ConvolutionKernels.implicitForward(shape(new Case(2, 16, 34, 14, 14, 1, 1, 2, 0, 1, 1))));
         assertTrue(!ConvolutionKernels.implicitInputGradient(shape(new Case(7, 17, 33, 7, 7, 1, 1, 1, 0, 1, 1))));
     }
 
