@@ -31,6 +31,8 @@ final class ChannelVectorConv {
     private static final int ONE_VECTOR_PIXELS = 8;
     /** Pixels per forward tile against two channel vectors: 12 accumulators. */
     private static final int TWO_VECTOR_PIXELS = 6;
+    /** Pixels of an output row per {@link #runOfEight}, and the kernel width it is written for (LeNet's 5). */
+    private static final int RUN = 8, RUN_TAPS = 5;
 
     private static final ThreadLocal<float[]> PADDED = ThreadBuffers.floats();
     private static final ThreadLocal<float[]> PIXEL_MAJOR = ThreadBuffers.floats();
@@ -38,6 +40,9 @@ final class ChannelVectorConv {
     private static final ThreadLocal<float[]> WEIGHT_ROWS = ThreadBuffers.floats();
     private static final ThreadLocal<int[]> BASES = ThreadLocal.withInitial(() -> new int[0]);
     private static final ThreadLocal<int[]> TAP_OFFSETS = ThreadLocal.withInitial(() -> new int[0]);
+    private static final ThreadLocal<int[]> REST_PIXELS = ThreadLocal.withInitial(() -> new int[0]);
+    private static final ThreadLocal<int[]> REST_BASES = ThreadLocal.withInitial(() -> new int[0]);
+    private static final ThreadLocal<float[]> REST_SUMS = ThreadBuffers.floats();
 
     private ChannelVectorConv() {}
 
@@ -100,9 +105,12 @@ final class ChannelVectorConv {
         int[] taps = tapOffsets(cg, h, w, win, 1);
         int width = blocks * b;
         float[] t = ThreadBuffers.atLeast(PIXEL_MAJOR, (long) Math.ceilDiv(pixels, tile) * tile * width);
+        boolean runs = b == V && win.kernelW() == RUN_TAPS && win.strideW() == 1 && win.dilationW() == 1 && outW >= RUN;
         for (int block = 0; block < blocks; block++) {
             int wAt = pAt + block * patch * b, tAt = block * b;
-            if (b == V) {
+            if (runs) {
+                forwardRuns(xp, base, taps, patch, outH, outW, win.strideH() * (w + 2 * win.padW()), packed, wAt, t, tAt, width);
+            } else if (b == V) {
                 for (int p = 0; p < pixels; p += tile) oneVectorTile(xp, base, p, taps, patch, packed, wAt, t, tAt + p * width, width);
             } else {
                 for (int p = 0; p < pixels; p += tile) twoVectorTile(xp, base, p, taps, patch, packed, wAt, t, tAt + p * width, width);
@@ -152,6 +160,73 @@ final class ChannelVectorConv {
         s30.intoArray(t, tAt + 3 * ld); s31.intoArray(t, tAt + 3 * ld + V);
         s40.intoArray(t, tAt + 4 * ld); s41.intoArray(t, tAt + 4 * ld + V);
         s50.intoArray(t, tAt + 5 * ld); s51.intoArray(t, tAt + 5 * ld + V);
+    }
+
+    /**
+     * One channel vector's sums for every pixel: runs of {@link #RUN} neighbouring pixels of an output row by
+     * {@link #runOfEight}, then the pixels past the last whole run of each row (2 of LeNet conv2's 10) gathered eight
+     * at a time by {@link #oneVectorTile} into a scratch block and moved to their places. {@code rowStride} is the
+     * padded input's offset between output rows.
+     */
+    private static void forwardRuns(float[] xp, int[] base, int[] taps, int patch, int outH, int outW, int rowStride,
+                                    float[] packed, int wAt, float[] t, int tAt, int ld) {
+        int rows = patch / RUN_TAPS, rest = 0;
+        int[] restPixels = intsAtLeast(REST_PIXELS, outH * outW + ONE_VECTOR_PIXELS);
+        for (int oh = 0; oh < outH; oh++) {
+            int ow = 0;
+            for (; ow + RUN <= outW; ow += RUN) runOfEight(xp, oh * rowStride + ow, taps, rows, packed, wAt, t, tAt + (oh * outW + ow) * ld, ld);
+            for (; ow < outW; ow++) restPixels[rest++] = oh * outW + ow;
+        }
+        if (rest == 0) return;
+        int padded = Math.ceilDiv(rest, ONE_VECTOR_PIXELS) * ONE_VECTOR_PIXELS;
+        int[] restBases = intsAtLeast(REST_BASES, padded);
+        for (int i = 0; i < padded; i++) restBases[i] = base[restPixels[Math.min(i, rest - 1)]];
+        float[] sums = ThreadBuffers.atLeast(REST_SUMS, (long) padded * V);
+        for (int i = 0; i < rest; i += ONE_VECTOR_PIXELS) oneVectorTile(xp, restBases, i, taps, patch, packed, wAt, sums, i * V, V);
+        for (int i = 0; i < rest; i++) System.arraycopy(sums, i * V, t, tAt + restPixels[i] * ld, V);
+    }
+
+    /**
+     * Pixels start..start+7 of one output row (at stride 1, a 5-wide kernel) against one channel vector. Per (channel,
+     * kernel row) the 12 input elements under the run are broadcast once each and meet the weight vectors of the taps
+     * that reach them: 40 FMAs for 12 broadcasts, where {@link #oneVectorTile} broadcasts 40 times. Each pixel still
+     * sums its taps in the order (c, ki, kj) as one chain, so the sums are {@code oneVectorTile}'s to the bit.
+     */
+    private static void runOfEight(float[] xp, int start, int[] taps, int rows, float[] packed, int wAt, float[] t, int tAt, int ld) {
+        FloatVector s0 = FloatVector.zero(S), s1 = s0, s2 = s0, s3 = s0, s4 = s0, s5 = s0, s6 = s0, s7 = s0;
+        for (int r = 0; r < rows; r++) {
+            int x = start + taps[r * RUN_TAPS], wk = wAt + r * RUN_TAPS * V;
+            FloatVector w0 = FloatVector.fromArray(S, packed, wk), w1 = FloatVector.fromArray(S, packed, wk + V);
+            FloatVector w2 = FloatVector.fromArray(S, packed, wk + 2 * V), w3 = FloatVector.fromArray(S, packed, wk + 3 * V);
+            FloatVector w4 = FloatVector.fromArray(S, packed, wk + 4 * V);
+            // input element i meets pixel i - kj with weight kj
+            FloatVector e = FloatVector.broadcast(S, xp[x]);
+            s0 = e.fma(w0, s0);
+            e = FloatVector.broadcast(S, xp[x + 1]);
+            s0 = e.fma(w1, s0); s1 = e.fma(w0, s1);
+            e = FloatVector.broadcast(S, xp[x + 2]);
+            s0 = e.fma(w2, s0); s1 = e.fma(w1, s1); s2 = e.fma(w0, s2);
+            e = FloatVector.broadcast(S, xp[x + 3]);
+            s0 = e.fma(w3, s0); s1 = e.fma(w2, s1); s2 = e.fma(w1, s2); s3 = e.fma(w0, s3);
+            e = FloatVector.broadcast(S, xp[x + 4]);
+            s0 = e.fma(w4, s0); s1 = e.fma(w3, s1); s2 = e.fma(w2, s2); s3 = e.fma(w1, s3); s4 = e.fma(w0, s4);
+            e = FloatVector.broadcast(S, xp[x + 5]);
+            s1 = e.fma(w4, s1); s2 = e.fma(w3, s2); s3 = e.fma(w2, s3); s4 = e.fma(w1, s4); s5 = e.fma(w0, s5);
+            e = FloatVector.broadcast(S, xp[x + 6]);
+            s2 = e.fma(w4, s2); s3 = e.fma(w3, s3); s4 = e.fma(w2, s4); s5 = e.fma(w1, s5); s6 = e.fma(w0, s6);
+            e = FloatVector.broadcast(S, xp[x + 7]);
+            s3 = e.fma(w4, s3); s4 = e.fma(w3, s4); s5 = e.fma(w2, s5); s6 = e.fma(w1, s6); s7 = e.fma(w0, s7);
+            e = FloatVector.broadcast(S, xp[x + 8]);
+            s4 = e.fma(w4, s4); s5 = e.fma(w3, s5); s6 = e.fma(w2, s6); s7 = e.fma(w1, s7);
+            e = FloatVector.broadcast(S, xp[x + 9]);
+            s5 = e.fma(w4, s5); s6 = e.fma(w3, s6); s7 = e.fma(w2, s7);
+            e = FloatVector.broadcast(S, xp[x + 10]);
+            s6 = e.fma(w4, s6); s7 = e.fma(w3, s7);
+            e = FloatVector.broadcast(S, xp[x + 11]);
+            s7 = e.fma(w4, s7);
+        }
+        s0.intoArray(t, tAt); s1.intoArray(t, tAt + ld); s2.intoArray(t, tAt + 2 * ld); s3.intoArray(t, tAt + 3 * ld);
+        s4.intoArray(t, tAt + 4 * ld); s5.intoArray(t, tAt + 5 * ld); s6.intoArray(t, tAt + 6 * ld); s7.intoArray(t, tAt + 7 * ld);
     }
 
     /** Pixels p..p+7 against one channel vector, taps walked as in {@link #twoVectorTile}. */

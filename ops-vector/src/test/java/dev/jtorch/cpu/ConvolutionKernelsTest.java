@@ -52,6 +52,9 @@ class ConvolutionKernelsTest {
         // output channels in the lanes (ChannelVectorConv): LeNet conv2, then partial blocks with stride,
         // padding, dilation and groups, one and two vectors of channels
         cs.add(new Case(3, 6, 16, 14, 14, 5, 5, 1, 0, 1, 1));
+        // with 16 lanes, one vector of 16 channels: runs of 8 pixels along a row (LeNet conv2 above: one run and 2
+        // pixels left per 10-wide row; here two runs and one left per 17-wide row, gathered 8 at a time)
+        cs.add(new Case(2, 4, 16, 21, 21, 5, 5, 1, 0, 1, 1));
         cs.add(new Case(3, 7, 9, 9, 11, 3, 3, 2, 2, 2, 1));
         cs.add(new Case(2, 4, 22, 9, 9, 3, 3, 2, 0, 1, 2));
         cs.add(new Case(1, 17, 7, 17, 17, 3, 3, 3, 1, 1, 1));
@@ -203,6 +206,7 @@ class ConvolutionKernelsTest {
         Window2d lenetConv2 = Window2d.conv(14, 14, 5, 5, 1, 1, 0, 0, 1, 1), strided = Window2d.conv(9, 11, 3, 3, 2, 2, 2, 2, 2, 2);
         boolean eightLanesOrMore = FloatVector.SPECIES_PREFERRED.length() >= 8;
         assertEquals(eightLanesOrMore, ChannelVectorConv.suits(lenetConv2, 16, 6 * 25));
+        assertEquals(eightLanesOrMore, ChannelVectorConv.suits(Window2d.conv(21, 21, 5, 5, 1, 1, 0, 0, 1, 1), 16, 4 * 25));
         assertEquals(eightLanesOrMore, ChannelVectorConv.suits(strided, 9, 7 * 9));
         assertTrue(ChannelVectorConv.suits(Window2d.conv(17, 17, 3, 3, 3, 3, 1, 1, 1, 1), 7, 17 * 9));
         assertEquals(eightLanesOrMore, ChannelVectorConv.suitsWeightGrad(16, 6 * 25));
