@@ -55,6 +55,8 @@ class ConvolutionKernelsTest {
         // with 16 lanes, one vector of 16 channels: runs of 8 pixels along a row (LeNet conv2 above: one run and 2
         // pixels left per 10-wide row; here two runs and one left per 17-wide row, gathered 8 at a time)
         cs.add(new Case(2, 4, 16, 21, 21, 5, 5, 1, 0, 1, 1));
+        // two pixels left per 10-wide row in pairs of rows, the 15th row's gathered; 12 of 16 lanes, a 3x5 kernel, padding
+        cs.add(new Case(2, 3, 12, 13, 10, 3, 5, 1, 2, 1, 1));
         cs.add(new Case(3, 7, 9, 9, 11, 3, 3, 2, 2, 2, 1));
         cs.add(new Case(2, 4, 22, 9, 9, 3, 3, 2, 0, 1, 2));
         cs.add(new Case(1, 17, 7, 17, 17, 3, 3, 3, 1, 1, 1));
@@ -207,6 +209,7 @@ class ConvolutionKernelsTest {
         boolean eightLanesOrMore = FloatVector.SPECIES_PREFERRED.length() >= 8;
         assertEquals(eightLanesOrMore, ChannelVectorConv.suits(lenetConv2, 16, 6 * 25));
         assertEquals(eightLanesOrMore, ChannelVectorConv.suits(Window2d.conv(21, 21, 5, 5, 1, 1, 0, 0, 1, 1), 16, 4 * 25));
+        assertEquals(eightLanesOrMore, ChannelVectorConv.suits(Window2d.conv(13, 10, 3, 5, 1, 1, 2, 2, 1, 1), 12, 3 * 15));
         assertEquals(eightLanesOrMore, ChannelVectorConv.suits(strided, 9, 7 * 9));
         assertTrue(ChannelVectorConv.suits(Window2d.conv(17, 17, 3, 3, 3, 3, 1, 1, 1, 1), 7, 17 * 9));
         assertEquals(eightLanesOrMore, ChannelVectorConv.suitsWeightGrad(16, 6 * 25));
