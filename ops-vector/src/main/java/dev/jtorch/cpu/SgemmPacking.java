@@ -46,6 +46,8 @@ final class SgemmPacking {
     private static final ByteOrder ORDER = ByteOrder.nativeOrder();
     /** Steps of k copied to every panel in one pass ({@link #packBRowMajor}, {@link #packATransposed}). */
     private static final int BAND = 8;
+    /** Species of {@link #packBRowMajor}'s row copies: a panel row of nr = 2 vectors moves as two loads and two stores. */
+    private static final VectorSpecies<Float> ROW = FloatVector.SPECIES_PREFERRED;
     /** Scratch lines (a row of A or a column of B on its way into a panel) start this many elements apart. */
     static final int LINE = Sgemm.KC;
 
@@ -250,13 +252,20 @@ final class SgemmPacking {
      */
     private static void packBRowMajor(float[] dst, int dstAt, int nr, MemorySegment b, long at, long rowStride,
                                       int kc, int cols) {
-        int wholePanels = cols / nr;
+        int wholePanels = cols / nr, half = ROW.length();
+        boolean vectors = nr == 2 * half;
         for (int p0 = 0; p0 < kc; p0 += BAND) {
             int p1 = Math.min(kc, p0 + BAND);
             for (int panel = 0; panel < wholePanels; panel++) {
                 long src = (at + p0 * rowStride + (long) panel * nr) * BYTES;
                 for (int p = p0, d = dstAt + panel * kc * nr + p0 * nr; p < p1; p++, d += nr, src += rowStride * BYTES) {
-                    MemorySegment.copy(b, F, src, dst, d, nr);
+                    // a bulk copy of 2 vectors costs a call and its checks, several times the two loads and stores
+                    if (vectors) {
+                        FloatVector.fromMemorySegment(ROW, b, src, ORDER).intoArray(dst, d);
+                        FloatVector.fromMemorySegment(ROW, b, src + half * BYTES, ORDER).intoArray(dst, d + half);
+                    } else {
+                        MemorySegment.copy(b, F, src, dst, d, nr);
+                    }
                 }
             }
         }
