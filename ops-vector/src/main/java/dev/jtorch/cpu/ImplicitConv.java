@@ -244,17 +244,22 @@ final class ImplicitConv {
         return new PanelProduct.Panels(panels, 0, k);
     }
 
-    /** B = cols: step t, column j is {@code xp[shift + bases[j] + tapOffsets[t]]}, for j below {@code columns}. */
-    record PixelTaps(float[] xp, int[] bases, int[] tapOffsets, int columns, int shift) implements PanelProduct.Operand {
+    /**
+     * An operand read from a zero-padded copy: step p, column j is {@code xp[shift + columnOffsets[j] +
+     * stepOffsets[p]]}, for j below {@code columns}; both offset lists increasing. Here B = cols, columns the pixels
+     * (their bases) and steps the taps; {@link WeightGradPanels}' B = cols^T, columns the taps and steps the pixels.
+     */
+    record PixelTaps(float[] xp, int[] columnOffsets, int[] stepOffsets, int columns, int shift) implements PanelProduct.Operand {
         @Override
         public void pack(float[] dst, int to, int first, int count, int k0, int kc, int width) {
             for (int q = 0; q < count; q++) {
                 int j0 = (first + q) * width, cols = Math.min(width, columns - j0), d = to + q * kc * width;
-                if (cols == width && width == 2 * S.length() && bases[j0 + width - 1] - bases[j0] == width - 1) {
-                    // neighbouring positions of one row (the grid): two vector copies per step
-                    int from0 = shift + bases[j0];
+                if (cols == width && width == 2 * S.length() && columnOffsets[j0 + width - 1] - columnOffsets[j0] == width - 1) {
+                    // neighbouring elements (positions of a grid row, channels of a channels-last pixel): two vector
+                    // copies per step
+                    int from0 = shift + columnOffsets[j0];
                     for (int p = 0; p < kc; p++, d += width) {
-                        int from = from0 + tapOffsets[k0 + p];
+                        int from = from0 + stepOffsets[k0 + p];
                         FloatVector.fromArray(S, xp, from).intoArray(dst, d);
                         FloatVector.fromArray(S, xp, from + S.length()).intoArray(dst, d + S.length());
                     }
@@ -272,24 +277,25 @@ final class ImplicitConv {
                     continue;
                 }
                 for (int p = 0; p < kc; p++, d += width) {
-                    int from = shift + tapOffsets[k0 + p];
-                    for (int j = 0; j < cols; j++) dst[d + j] = xp[from + bases[j0 + j]];
+                    int from = shift + stepOffsets[k0 + p];
+                    for (int j = 0; j < cols; j++) dst[d + j] = xp[from + columnOffsets[j0 + j]];
                     for (int j = cols; j < width; j++) dst[d + j] = 0f;
                 }
             }
         }
 
         /**
-         * 16 scattered columns from j0 into a panel {@code width} wide at dst[d], the column bases held in registers
+         * 16 scattered columns from j0 into a panel {@code width} wide at dst[d], the column offsets held in registers
          * across the steps.
          */
         private void gather16(float[] dst, int d, int k0, int kc, int j0, int width) {
-            int b0 = shift + bases[j0], b1 = shift + bases[j0 + 1], b2 = shift + bases[j0 + 2], b3 = shift + bases[j0 + 3];
-            int b4 = shift + bases[j0 + 4], b5 = shift + bases[j0 + 5], b6 = shift + bases[j0 + 6], b7 = shift + bases[j0 + 7];
-            int b8 = shift + bases[j0 + 8], b9 = shift + bases[j0 + 9], b10 = shift + bases[j0 + 10], b11 = shift + bases[j0 + 11];
-            int b12 = shift + bases[j0 + 12], b13 = shift + bases[j0 + 13], b14 = shift + bases[j0 + 14], b15 = shift + bases[j0 + 15];
+            int[] c = columnOffsets;
+            int b0 = shift + c[j0], b1 = shift + c[j0 + 1], b2 = shift + c[j0 + 2], b3 = shift + c[j0 + 3];
+            int b4 = shift + c[j0 + 4], b5 = shift + c[j0 + 5], b6 = shift + c[j0 + 6], b7 = shift + c[j0 + 7];
+            int b8 = shift + c[j0 + 8], b9 = shift + c[j0 + 9], b10 = shift + c[j0 + 10], b11 = shift + c[j0 + 11];
+            int b12 = shift + c[j0 + 12], b13 = shift + c[j0 + 13], b14 = shift + c[j0 + 14], b15 = shift + c[j0 + 15];
             for (int p = 0; p < kc; p++, d += width) {
-                int t = tapOffsets[k0 + p];
+                int t = stepOffsets[k0 + p];
                 dst[d] = xp[t + b0]; dst[d + 1] = xp[t + b1]; dst[d + 2] = xp[t + b2]; dst[d + 3] = xp[t + b3];
                 dst[d + 4] = xp[t + b4]; dst[d + 5] = xp[t + b5]; dst[d + 6] = xp[t + b6]; dst[d + 7] = xp[t + b7];
                 dst[d + 8] = xp[t + b8]; dst[d + 9] = xp[t + b9]; dst[d + 10] = xp[t + b10]; dst[d + 11] = xp[t + b11];

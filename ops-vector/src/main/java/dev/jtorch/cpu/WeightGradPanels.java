@@ -1,8 +1,6 @@
 package dev.jtorch.cpu;
 
 import dev.jtorch.tensor.Window2d;
-import jdk.incubator.vector.FloatVector;
-import jdk.incubator.vector.VectorSpecies;
 
 import java.lang.foreign.MemorySegment;
 
@@ -10,10 +8,12 @@ import java.lang.foreign.MemorySegment;
  * The weight gradient of one group as one product over a chunk of samples, {@code dW (O/g x K) = dy (O/g x N*P) @
  * cols^T (N*P x K)}, on {@link PanelProduct} with no column matrix: the reduction runs over (sample, pixel), the A
  * panels are dy's rows interleaved, and each B panel entry is read from a zero-padded copy of the chunk's input at
- * {@code base[sample, pixel] + tapOffset[tap]}. Two layouts of that copy:
+ * {@code base[sample, pixel] + tapOffset[tap]} ({@link ImplicitConv.PixelTaps}, the forward's operand with the roles
+ * of pixels and taps swapped). Two layouts of that copy:
  * <ul>
  *   <li><b>channel-major</b> ({@code xp[s][c][hp][wp]}), taps in the weight's order (c, ki, kj): a B panel entry is
- *       one scalar read; the gradient lands in the weight's layout as it is;
+ *       one scalar read (16 columns at a time, their offsets in registers); the gradient lands in the weight's layout
+ *       as it is;
  *   <li><b>channels-last</b> ({@code xp[s][hp][wp][c]}), taps in the order (ki, kj, c): the 16 taps of a panel are
  *       16 neighbouring channels of one pixel, two vector copies; the gradient comes out tap-major and is reordered
  *       once ({@link PixelMajorColumns#toChannelMajor}). Chosen where {@link PixelMajorColumns#suits} says the
@@ -23,7 +23,6 @@ import java.lang.foreign.MemorySegment;
  * (output channels): each thread owns its part of dW, so no partial sums are added afterwards.
  */
 final class WeightGradPanels {
-    private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
     /** Floats of the padded input copy one chunk of samples may take (16 MiB). */
     static final long CHUNK_FLOATS = 4L << 20;
 
@@ -66,7 +65,7 @@ final class WeightGradPanels {
             float[] xp = channelsLast ? channelsLast(s, x, xOff, first, samples, g) : channelMajor(s, x, xOff, first, samples, g);
             int[] bases = bases(s, samples, channelsLast);
             PanelProduct.SegmentRows a = new PanelProduct.SegmentRows(dy, dyOff + ((long) first * s.o() + (long) g * og) * pixels, (long) s.o() * pixels, pixels, og);
-            InputTaps b = new InputTaps(xp, bases, tapOffsets, patch);
+            var b = new ImplicitConv.PixelTaps(xp, tapOffsets, bases, patch, 0);
             int k = samples * pixels;
             boolean accumulate = first > 0;
             IntraOpPool.parallelFor(byColumns ? colPanels : rowPanels, 1, (p0, p1) -> {
@@ -86,38 +85,6 @@ final class WeightGradPanels {
     private static long paddedFloats(ConvolutionKernels.Shape s) {
         Window2d win = s.win();
         return (long) s.channelsPerGroup() * (s.h() + 2L * win.padH()) * (s.w() + 2L * win.padW());
-    }
-
-    /** B = cols^T: step kk, tap t is {@code xp[bases[kk] + tapOffsets[t]]}, for t below {@code taps}. */
-    record InputTaps(float[] xp, int[] bases, int[] tapOffsets, int taps) implements PanelProduct.Operand {
-        @Override
-        public void pack(float[] dst, int to, int first, int count, int k0, int kc, int width) {
-            for (int q = 0; q < count; q++) {
-                int t0 = (first + q) * width, cols = Math.min(width, taps - t0), d = to + q * kc * width;
-                if (cols == width && width == 2 * S.length() && contiguous(t0, width)) {
-                    // neighbouring channels of one pixel (channels-last): two vector copies per step
-                    int off = tapOffsets[t0];
-                    for (int p = 0; p < kc; p++, d += width) {
-                        int from = bases[k0 + p] + off;
-                        FloatVector.fromArray(S, xp, from).intoArray(dst, d);
-                        FloatVector.fromArray(S, xp, from + S.length()).intoArray(dst, d + S.length());
-                    }
-                    continue;
-                }
-                for (int p = 0; p < kc; p++, d += width) {
-                    int base = bases[k0 + p];
-                    for (int j = 0; j < cols; j++) dst[d + j] = xp[base + tapOffsets[t0 + j]];
-                    for (int j = cols; j < width; j++) dst[d + j] = 0f;
-                }
-            }
-        }
-
-        private boolean contiguous(int t0, int width) {
-            for (int j = 1; j < width; j++) {
-                if (tapOffsets[t0 + j] != tapOffsets[t0] + j) return false;
-            }
-            return true;
-        }
     }
 
     /** Offset of each tap from a pixel's base: (c, ki, kj) order channel-major, (ki, kj, c) channels-last. */
