@@ -119,8 +119,8 @@ final class ImplicitConv {
                 int even = to + geo.at(0, r, padLeft), odd = to + geo.at(0, r, padLeft + 1);
                 for (int last = (w - 2 * L) & ~1; j <= last; j = j < last && j + 2 * L > last ? last : j + 2 * L) {
                     FloatVector lo = FloatVector.fromArray(S, plane, row + j), hi = FloatVector.fromArray(S, plane, row + j + L);
-                    lo.rearrange(WinogradConv.EVEN_LOW).blend(hi.rearrange(WinogradConv.EVEN_HIGH), WinogradConv.HIGH_HALF).intoArray(xp, even + j / 2);
-                    lo.rearrange(WinogradConv.ODD_LOW).blend(hi.rearrange(WinogradConv.ODD_HIGH), WinogradConv.HIGH_HALF).intoArray(xp, odd + j / 2);
+                    WinogradConv.evenLanes(lo, hi).intoArray(xp, even + j / 2);
+                    WinogradConv.oddLanes(lo, hi).intoArray(xp, odd + j / 2);
                 }
                 j = ((w - 2 * L) & ~1) + 2 * L;
             }
@@ -225,7 +225,11 @@ final class ImplicitConv {
             }
             FloatVector zv = FloatVector.broadcast(S, z);
             ByteOrder order = ByteOrder.nativeOrder();
-            for (int i = 0; i < count; i += L) {
+            int i = 0;
+            for (; i <= count - L; i += L) {
+                FloatVector.fromMemorySegment(S, c, (from + i) * Float.BYTES, order).add(zv).intoMemorySegment(out, (to + i) * Float.BYTES, order);
+            }
+            if (i < count) {
                 VectorMask<Float> m = S.indexInRange(i, count);
                 FloatVector.fromMemorySegment(S, c, (from + i) * Float.BYTES, order, m).add(zv)
                         .intoMemorySegment(out, (to + i) * Float.BYTES, order, m);

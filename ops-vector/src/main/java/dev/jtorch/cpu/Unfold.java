@@ -63,8 +63,7 @@ final class Unfold {
                             // in the element loop below)
                             for (int end = src.length - 2 * L; ow + L <= hi && at <= end; ow += L, at += 2 * L) {
                                 FloatVector first = FloatVector.fromArray(S, src, at), second = FloatVector.fromArray(S, src, at + L);
-                                first.rearrange(WinogradConv.EVEN_LOW).blend(second.rearrange(WinogradConv.EVEN_HIGH), WinogradConv.HIGH_HALF)
-                                        .intoArray(cols, line + ow);
+                                WinogradConv.evenLanes(first, second).intoArray(cols, line + ow);
                             }
                         }
                         for (; ow < hi; ow++, at += sW) cols[line + ow] = src[at];

@@ -58,13 +58,26 @@ final class WinogradConv {
      */
     private static final int PLANE_SKEW = 16;
 
-    /** Even (odd) lanes of two vectors, lo's into the low half and hi's into the high half (with {@link #HIGH_HALF}); {@link Unfold} and {@link ImplicitConv} too. */
-    static final VectorShuffle<Float> EVEN_LOW = shuffle(i -> 2 * i), EVEN_HIGH = shuffle(i -> 2 * i - L);
-    static final VectorShuffle<Float> ODD_LOW = shuffle(i -> 2 * i + 1), ODD_HIGH = shuffle(i -> 2 * i + 1 - L);
+    /** Even (odd) lanes of two vectors, lo's into the low half and hi's into the high half (with {@link #HIGH_HALF}). */
+    private static final VectorShuffle<Float> EVEN_LOW = shuffle(i -> 2 * i), EVEN_HIGH = shuffle(i -> 2 * i - L);
+    private static final VectorShuffle<Float> ODD_LOW = shuffle(i -> 2 * i + 1), ODD_HIGH = shuffle(i -> 2 * i + 1 - L);
     private static final VectorShuffle<Float> ZIP_LOW = shuffle(i -> i / 2), ZIP_HIGH = shuffle(i -> L / 2 + i / 2);
     private static final long ALL_LANES = (1L << L) - 1;
-    static final VectorMask<Float> HIGH_HALF = VectorMask.fromLong(S, ALL_LANES & -(1L << (L / 2)));
+    private static final VectorMask<Float> HIGH_HALF = VectorMask.fromLong(S, ALL_LANES & -(1L << (L / 2)));
     private static final VectorMask<Float> ODD_LANES = VectorMask.fromLong(S, ALL_LANES & 0xAAAAAAAAAAAAAAAAL);
+
+    /**
+     * Elements 0, 2, 4, ... of the 2L floats lo then hi: a stride-2 row split into its even and odd columns, here and
+     * in {@link Unfold}'s and {@link ImplicitConv}'s stride-2 copies.
+     */
+    static FloatVector evenLanes(FloatVector lo, FloatVector hi) {
+        return lo.rearrange(EVEN_LOW).blend(hi.rearrange(EVEN_HIGH), HIGH_HALF);
+    }
+
+    /** Elements 1, 3, 5, ... of the 2L floats lo then hi. */
+    static FloatVector oddLanes(FloatVector lo, FloatVector hi) {
+        return lo.rearrange(ODD_LOW).blend(hi.rearrange(ODD_HIGH), HIGH_HALF);
+    }
 
     private static final ThreadLocal<float[]> WEIGHTS = ThreadBuffers.floats();
     private static final ThreadLocal<float[]> KERNEL_ROW = ThreadBuffers.floats();
@@ -338,8 +351,8 @@ final class WinogradConv {
                 long from = (row + 2 * q - padLeft) * Float.BYTES;
                 FloatVector lo = FloatVector.fromMemorySegment(S, x, from, ORDER);
                 FloatVector hi = FloatVector.fromMemorySegment(S, x, from + (long) L * Float.BYTES, ORDER);
-                lo.rearrange(EVEN_LOW).blend(hi.rearrange(EVEN_HIGH), HIGH_HALF).intoArray(ev, base + q);
-                lo.rearrange(ODD_LOW).blend(hi.rearrange(ODD_HIGH), HIGH_HALF).intoArray(od, base + q);
+                evenLanes(lo, hi).intoArray(ev, base + q);
+                oddLanes(lo, hi).intoArray(od, base + q);
             }
             for (; q < ld; q++) splitScalar(x, row, w, 2 * q - padLeft, ev, od, base + q);
         }
