@@ -41,11 +41,11 @@ public final class LeNet5Command implements Runnable {
         Path weights;
         @Option(names = "--threads", description = "intra-op threads (default: all cores)")
         Integer threads;
-        // With only 8,000 training digits, small batches generalise best within 5 epochs: over seeds 0-2, batch 8
-        // ends at 97.20-97.65% test accuracy, 16 at 96.35-97.60%, 32 and 64 at about 96.5% (the seed fixes
-        // the model, transforms, Adam lr 1e-3 and the loss, not the batch size). A seed fixes the run to the bit at
-        // one thread count and vector width (docs/ARCHITECTURE.md, Reproducibility); two runs of seed 0 save the
-        // same bytes. The rate anneals to 0 over the epochs (train, below).
+        // With only 8,000 training digits, small batches generalise best within 5 epochs: over seeds 0-2, at a
+        // constant rate on AVX2 hardware, batch 8 ended at 97.20-97.65% test accuracy, 16 at 96.35-97.60%, 32 and 64
+        // at about 96.5% (the seed fixes the model, transforms, Adam lr 1e-3 and the loss, not the batch size). A
+        // seed fixes the run to the bit at one thread count and vector width (docs/ARCHITECTURE.md, Reproducibility);
+        // two runs of seed 0 save the same bytes. The rate anneals to 0 over the epochs (train, below).
         @Option(names = "--batch-size", defaultValue = "8", description = "training batch size (default: ${DEFAULT-VALUE})")
         int batchSize;
 
