@@ -21,6 +21,10 @@ import static dev.jtorch.cpu.ElementAccess.segment;
  *       it also takes the weight gradient of the other shapes with few output channels;
  *   <li><b>direct</b> at stride 1 with few output channels (LeNet conv1): {@link DirectConv}, no im2col, and its
  *       adjoint {@link DirectWeightGrad} for the weight gradient;
+ *   <li><b>direct over 16-channel blocks</b> with 512-bit vectors, whole blocks of 16 input and 32 output channels per
+ *       group, stride 1 or 2, where Winograd does not take the layer (ResNet layer2's strided 3x3, layer4's 7x7 maps):
+ *       {@link Nchw16cConv}, tiles of 7 output pixels by 32 channels summed over every tap in registers, skipping the
+ *       kernel rows that fall in the padding;
  *   <li><b>implicit GEMM</b> at stride 1 with 8+ input channels per group (ResNet's 3x3 layers): {@link ImplicitConv},
  *       the micro-kernel's B panels read straight from a zero-padded copy of the input, no column matrix; the input
  *       gradient is the same product over dy padded by {@code dilation*(k-1) - padding} with the weight flipped and
@@ -128,6 +132,10 @@ final class ConvolutionKernels {
         if (call.gemm() && winograd(s) && forwardWinograd(s, x, xOff, k, kOff, b == null ? null : toArray(b, bOff, s.o(), BIASES), y, yOff)) {
             return;
         }
+        if (call.gemm() && nchw16c(s)) {
+            forwardNchw16c(s, x, xOff, k, kOff, b == null ? null : toArray(b, bOff, s.o(), BIASES), y, yOff);
+            return;
+        }
         if (call.gemm() && implicitForward(s)) {
             forwardImplicit(s, x, xOff, k, kOff, b == null ? null : toArray(b, bOff, s.o(), BIASES), y, yOff);
             return;
@@ -179,6 +187,31 @@ final class ConvolutionKernels {
             }
         }
         return true;
+    }
+
+    /** Whether the forward runs directly over 16-channel blocks ({@link Nchw16cConv}). */
+    static boolean nchw16c(Shape s) {
+        Window2d win = s.win();
+        return Nchw16cConv.suits(s.channelsPerGroup(), s.outPerGroup(), win.kernelH(), win.kernelW(), win.strideH(), win.strideW(),
+                win.dilationH(), win.dilationW());
+    }
+
+    /** y[:, g] = the direct convolution of x[:, g] with W[g] over 16-channel blocks, plus the bias, for chunks of samples. */
+    private static void forwardNchw16c(Shape s, MemorySegment x, long xOff, MemorySegment k, long kOff, float[] bias,
+                                       MemorySegment y, long yOff) {
+        Window2d win = s.win();
+        int og = s.outPerGroup(), cg = s.channelsPerGroup(), patch = s.patch();
+        var geo = new Nchw16cConv.Geometry(cg, s.h(), s.w(), og, win.kernelH(), win.kernelW(), win.strideH(), win.padH(), win.padW(),
+                (int) win.outH(), (int) win.outW());
+        int chunk = (int) Math.max(1, Math.min(s.n(), WEIGHT_GRAD_CHUNK_FLOATS / geo.sampleFloats()));
+        for (int first = 0; first < s.n(); first += chunk) {
+            int samples = Math.min(chunk, s.n() - first);
+            for (int g = 0; g < s.groups(); g++) {
+                var weights = new Nchw16cConv.WeightView(k, kOff + (long) g * og * patch, patch, win.kernelH() * win.kernelW(), false);
+                Nchw16cConv.forward(x, s.inputOffset(xOff, first, g), (long) s.c() * s.inPlane(), samples, geo, weights, bias, g * og,
+                        y, yOff + ((long) first * s.o() + (long) g * og) * s.pixels(), (long) s.o() * s.pixels());
+            }
+        }
     }
 
     /**

@@ -109,7 +109,21 @@ class ConvolutionKernelsTest {
         cs.add(new Case(LANES, 1, 6, 12, 13, 5, 5, 1, 0, 1, 1));
         cs.add(new Case(600, 16, 16, 1, 1, 3, 3, 1, 1, 1, 1));
         cs.add(new Case(3, 16, 16, 90, 90, 3, 3, 1, 1, 1, 1));
+        cs.addAll(nchw16cCases());
         return cs;
+    }
+
+    /**
+     * The forward directly over 16-channel blocks (Nchw16cConv, 512-bit vectors): 7x7 maps whose first and last
+     * rows skip a kernel row (ResNet layer4's form); stride 2 over the phases with 10-wide rows (a tile of 7 and one of
+     * 3) and odd heights without padding; groups with an uneven kernel and padding 2; a 5x5 kernel whose rows skip
+     * one and two kernel rows; 2x2 taps at stride 2; padding wider than the kernel (rows of padding alone give the bias)
+     */
+    static List<Case> nchw16cCases() {
+        return List.of(new Case(3, 32, 64, 7, 7, 3, 3, 1, 1, 1, 1), new Case(2, 16, 32, 11, 19, 3, 3, 2, 1, 1, 1),
+                new Case(3, 16, 32, 15, 9, 3, 3, 2, 0, 1, 1), new Case(2, 32, 64, 9, 13, 3, 2, 1, 2, 1, 2),
+                new Case(1, 16, 32, 6, 8, 5, 5, 1, 2, 1, 1), new Case(2, 16, 32, 8, 8, 2, 2, 2, 0, 1, 1),
+                new Case(1, 16, 32, 4, 4, 3, 3, 1, 3, 1, 1));
     }
 
     static double[] forwardRef(Case k, double[] x, double[] w, double[] b) {
@@ -257,6 +271,23 @@ class ConvolutionKernelsTest {
         assertTrue(!ConvolutionKernels.implicitForward(shape(new Case(2, 4, 40, 21, 40, 3, 3, 2, 1, 1, 1))));
         assertTrue(!ConvolutionKernels.implicitForward(shape(new Case(2, 16, 34, 14, 14, 1, 1, 2, 0, 1, 1))));
         assertTrue(!ConvolutionKernels.implicitInputGradient(shape(new Case(7, 17, 33, 7, 7, 1, 1, 1, 0, 1, 1))));
+    }
+
+    @Test
+    void nchw16cFormIsTheOneTheCasesExercise() {
+        // the cases above test Nchw16cConv only while the selection routes them there: with 16 lanes, whole blocks of
+        // 16 input and 32 output channels per group, stride 1 or 2, no dilation, not where Winograd takes the layer
+        boolean sixteenLanes = FloatVector.SPECIES_PREFERRED.length() == 16;
+        for (Case k : nchw16cCases()) {
+            assertEquals(sixteenLanes, ConvolutionKernels.nchw16c(shape(k)) && !ConvolutionKernels.winograd(shape(k)), k.toString());
+        }
+        assertTrue(ConvolutionKernels.nchw16c(shape(new Case(4, 512, 512, 7, 7, 3, 3, 1, 1, 1, 1))) == sixteenLanes);
+        assertTrue(ConvolutionKernels.nchw16c(shape(new Case(4, 128, 128, 56, 56, 3, 3, 2, 1, 1, 1))) == sixteenLanes);
+        assertTrue(!ConvolutionKernels.nchw16c(shape(new Case(2, 24, 32, 9, 9, 3, 3, 1, 1, 1, 1))));   // 24 channels
+        assertTrue(!ConvolutionKernels.nchw16c(shape(new Case(2, 16, 48, 9, 9, 3, 3, 1, 1, 1, 1))));   // 48 outputs
+        assertTrue(!ConvolutionKernels.nchw16c(shape(new Case(2, 16, 32, 9, 9, 3, 3, 3, 1, 1, 1))));   // stride 3
+        assertTrue(!ConvolutionKernels.nchw16c(shape(new Case(2, 16, 32, 9, 9, 3, 3, 1, 1, 2, 1))));   // dilation 2
+        assertTrue(!ConvolutionKernels.nchw16c(shape(new Case(2, 16, 32, 9, 9, 1, 1, 1, 0, 1, 1))));   // pointwise
     }
 
     @Test

@@ -1,0 +1,385 @@
+package dev.jtorch.cpu;
+
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorShuffle;
+import jdk.incubator.vector.VectorSpecies;
+
+import java.lang.foreign.MemorySegment;
+
+/**
+ * A direct convolution over input channels in blocks of 16, the layout oneDNN calls nChw16c: pixel (r, q) of block
+ * b holds its 16 channels side by side, so a row of neighbouring pixels is a row of a GEMM's A panel with a
+ * constant stride of 16 floats, read in place. Each tile is 7 neighbouring output pixels of one row by 32 output
+ * channels (14 accumulators), summed over every (block, tap) in registers:
+ * {@code acc[q][v] += x[block, r + ki, q + kj][ci] * w[v][block*16 + ci, ki, kj]}, 7 broadcasts and 2 vector loads
+ * for 14 FMAs per step. Against the implicit GEMM ({@link ImplicitConv}) this
+ * <ul>
+ *   <li>skips the taps whose kernel row falls in the top or bottom padding: at ResNet layer4's 7x7 maps those are 3
+ *       of 9 taps for 2 of 7 rows, where the GEMM reads every tap of every pixel (18% of its MACs read zeros there);
+ *   <li>writes each output once, where the GEMM reads and writes C once per block of k;
+ *   <li>needs no column gather: the tile's pixels are the panel.
+ * </ul>
+ * Rows of 7: ResNet's maps are 56, 28, 14 and 7 wide. Pixels past a row's end are computed from the zeros (or the
+ * next row) after it and dropped. At stride 2 the padded input is stored as its four stride phases, as
+ * {@link ImplicitConv} does: tap (ki, kj) of output (oh, ow) reads phase (ki % 2, kj % 2) at (oh + ki / 2, ow + kj / 2),
+ * so neighbouring outputs read neighbouring pixels again.
+ * The weight is reordered on every call into panels of 32 output channels, step (block, tap, ci) holding two vectors.
+ * Needs 512-bit vectors (the 14 accumulators, 2 weight vectors and a broadcast fill 17 of AVX-512's 32 registers;
+ * AVX2 has 16).
+ */
+final class Nchw16cConv {
+    private static final VectorSpecies<Float> S = FloatVector.SPECIES_512;
+    /** Input channels per block: the stride between neighbouring pixels of a block. */
+    static final int BLOCK = 16;
+    /** Output pixels along a row per tile. */
+    static final int TILE = 7;
+    /** Output channels per tile: two vectors. */
+    static final int OUTS = 32;
+
+    private static final ThreadLocal<float[]> BLOCKED = ThreadBuffers.floats();
+    private static final ThreadLocal<float[]> WEIGHTS = ThreadBuffers.floats();
+    private static final ThreadLocal<float[]> WEIGHT_ROW = ThreadBuffers.floats();
+    private static final ThreadLocal<float[]> TILE_SUMS = ThreadBuffers.floats();
+    private static final ThreadLocal<float[]> PLANES = ThreadBuffers.floats();
+    private static final ThreadLocal<float[]> TRANSPOSED = ThreadBuffers.floats();
+    private static final ThreadLocal<Steps> STEPS = new ThreadLocal<>();
+
+    private Nchw16cConv() {}
+
+    /** Whether this kernel takes a convolution: 512-bit vectors, whole blocks of channels and of outputs, stride 1 or 2, no dilation. */
+    static boolean suits(int inputs, int outputs, int kH, int kW, int sH, int sW, int dH, int dW) {
+        return FloatVector.SPECIES_PREFERRED.length() == BLOCK && inputs % BLOCK == 0 && outputs % OUTS == 0
+                && sH == sW && (sH == 1 || sH == 2) && dH == 1 && dW == 1 && kH * kW > 1;
+    }
+
+    /**
+     * One convolution: {@code inputs} channels of h x w planes, padded by padH, padW, into {@code outputs} channels of
+     * outH x outW, a kH x kW kernel at stride {@code stride}.
+     */
+    record Geometry(int inputs, int h, int w, int outputs, int kH, int kW, int stride, int padH, int padW, int outH, int outW) {
+        int blocks() { return inputs / BLOCK; }
+        int tilesPerRow() { return Math.ceilDiv(outW, TILE); }
+        /** Rows of a phase plane that taps read. */
+        int phaseH() { return outH + (kH - 1) / stride; }
+        /** Columns of a phase plane that tiles read, whole tiles included. */
+        int phaseW() { return tilesPerRow() * TILE + (kW - 1) / stride; }
+        /** Floats of one block of one sample: its phases, 16 channels per pixel. */
+        int blockFloats() { return stride * stride * phaseH() * phaseW() * BLOCK; }
+        int sampleFloats() { return blocks() * blockFloats(); }
+        int taps() { return kH * kW; }
+        /** Floats of one panel of 32 outputs of the reordered weight. */
+        int panelFloats() { return inputs * taps() * OUTS; }
+        /** Where tap (ki, kj) of a tile's first pixel reads, from the pixel's own position, in floats. */
+        int tapOffset(int ki, int kj) {
+            return (((ki % stride) * stride + kj % stride) * phaseH() + ki / stride) * phaseW() * BLOCK + kj / stride * BLOCK;
+        }
+    }
+
+    /**
+     * {@code out[s*outSampleStride + o*outH*outW + pixel] = bias[biasAt + o] + conv} for samples [0, samples) of the
+     * input planes {@code x[xAt + s*sampleStride + c*h*w ...]}; weight element (o, c, t) read by {@code weights}.
+     * bias may be null. Threads split the panels of 32 outputs and the samples.
+     */
+    static void forward(MemorySegment x, long xAt, long sampleStride, int samples, Geometry geo, WeightView weights,
+                        float[] bias, int biasAt, MemorySegment out, long outAt, long outSampleStride) {
+        boolean parallel = !IntraOpPool.inParallelRegion() && GemmThreading.accessibleFromPool(x, out, weights.data(), null);
+        float[] blocked = block(x, xAt, sampleStride, samples, geo, parallel);
+        float[] panels = reorder(weights, geo, parallel);
+        Steps steps = steps(geo);
+        int outPanels = geo.outputs() / OUTS;
+        IntraOpPool.RangeBody units = (u0, u1) -> {
+            float[] tile = ThreadBuffers.atLeast(TILE_SUMS, TILE * OUTS);
+            for (int u = (int) u0; u < u1; u++) {
+                int panel = u / samples, s = u % samples;
+                convolveSample(blocked, s * geo.sampleFloats(), geo, steps, panels, panel * geo.panelFloats(), tile,
+                        bias, biasAt + panel * OUTS, out, outAt + s * outSampleStride + (long) panel * OUTS * geo.outH() * geo.outW());
+            }
+        };
+        if (parallel) IntraOpPool.parallelFor((long) outPanels * samples, 1, units);
+        else units.run(0, (long) outPanels * samples);
+    }
+
+    /** Every tile of one sample for one panel of 32 outputs. */
+    private static void convolveSample(float[] x, int xAt, Geometry geo, Steps steps, float[] w, int wAt, float[] tile,
+                                       float[] bias, int biasAt, MemorySegment out, long outAt) {
+        int outH = geo.outH(), outW = geo.outW(), pixels = outH * outW, rowFloats = geo.phaseW() * BLOCK;
+        for (int oh = 0; oh < outH; oh++) {
+            int rows = steps.rowClass[oh];
+            int[] xSteps = steps.x[rows], wSteps = steps.w[rows];
+            for (int ow = 0; ow < outW; ow += TILE) {
+                tile(x, xAt + oh * rowFloats + ow * BLOCK, xSteps, w, wAt, wSteps, xSteps.length, tile);
+                int valid = Math.min(TILE, outW - ow);
+                long to = outAt + (long) oh * outW + ow;
+                for (int v = 0; v < OUTS; v++, to += pixels) {
+                    float z = bias == null ? 0f : bias[biasAt + v];
+                    for (int q = 0; q < valid; q++) out.setAtIndex(ElementAccess.F32, to + q, tile[q * OUTS + v] + z);
+                }
+            }
+        }
+    }
+
+    /**
+     * {@code tile[q*32 + v] = sum over blocks i, ci < 16 of x[xAt + xSteps[i] + q*16 + ci] * w[wAt + wSteps[i] + ci*32 + v]}
+     * for the tile's 7 pixels q and 32 outputs v: the 14 sums stay in registers over every step.
+     */
+    static void tile(float[] x, int xAt, int[] xSteps, float[] w, int wAt, int[] wSteps, int blocks, float[] tile) {
+        FloatVector c00 = FloatVector.zero(S), c01 = c00, c10 = c00, c11 = c00, c20 = c00, c21 = c00, c30 = c00, c31 = c00;
+        FloatVector c40 = c00, c41 = c00, c50 = c00, c51 = c00, c60 = c00, c61 = c00;
+        for (int i = 0; i < blocks; i++) {
+            int xo = xAt + xSteps[i], wo = wAt + wSteps[i];
+            for (int ci = 0; ci < BLOCK; ci++, xo++, wo += OUTS) {
+                FloatVector b0 = FloatVector.fromArray(S, w, wo), b1 = FloatVector.fromArray(S, w, wo + 16);
+                FloatVector a = FloatVector.broadcast(S, x[xo]);
+                c00 = a.fma(b0, c00); c01 = a.fma(b1, c01);
+                a = FloatVector.broadcast(S, x[xo + BLOCK]);
+                c10 = a.fma(b0, c10); c11 = a.fma(b1, c11);
+                a = FloatVector.broadcast(S, x[xo + 2 * BLOCK]);
+                c20 = a.fma(b0, c20); c21 = a.fma(b1, c21);
+                a = FloatVector.broadcast(S, x[xo + 3 * BLOCK]);
+                c30 = a.fma(b0, c30); c31 = a.fma(b1, c31);
+                a = FloatVector.broadcast(S, x[xo + 4 * BLOCK]);
+                c40 = a.fma(b0, c40); c41 = a.fma(b1, c41);
+                a = FloatVector.broadcast(S, x[xo + 5 * BLOCK]);
+                c50 = a.fma(b0, c50); c51 = a.fma(b1, c51);
+                a = FloatVector.broadcast(S, x[xo + 6 * BLOCK]);
+                c60 = a.fma(b0, c60); c61 = a.fma(b1, c61);
+            }
+        }
+        c00.intoArray(tile, 0); c01.intoArray(tile, 16); c10.intoArray(tile, 32); c11.intoArray(tile, 48);
+        c20.intoArray(tile, 64); c21.intoArray(tile, 80); c30.intoArray(tile, 96); c31.intoArray(tile, 112);
+        c40.intoArray(tile, 128); c41.intoArray(tile, 144); c50.intoArray(tile, 160); c51.intoArray(tile, 176);
+        c60.intoArray(tile, 192); c61.intoArray(tile, 208);
+    }
+
+    /**
+     * A weight as the kernel reads it: element (output o, input c, tap t) at
+     * {@code data[at + o*outputStride + c*inputStride + (flipped ? taps-1-t : t)]}. The forward reads W as it is; the
+     * input gradient reads it transposed and flipped.
+     */
+    record WeightView(MemorySegment data, long at, long outputStride, long inputStride, boolean flipped) {}
+
+    /**
+     * The weight in panels of 32 outputs, panel p's step (block, tap, ci) at
+     * {@code [p*panelFloats + ((block*taps + tap)*16 + ci)*32]}, 32 outputs side by side. A panel's 32 weight rows
+     * are copied to the heap whole (one run each in the forward), then every step's two vectors are gathered from
+     * them in the order they are stored: a step's 32 reads fall in lines that the next 16*taps steps read again.
+     */
+    private static float[] reorder(WeightView wv, Geometry geo, boolean parallel) {
+        int taps = geo.taps(), inputs = geo.inputs(), row = inputs * taps;
+        // rows an odd number of lines apart: at layer4's 4608 floats the 32 rows a step reads fell in two L1 sets
+        int stride = (row / BLOCK | 1) * BLOCK + (row % BLOCK == 0 ? 0 : BLOCK);
+        float[] panels = ThreadBuffers.atLeast(WEIGHTS, (long) geo.outputs() * row);
+        boolean rows = wv.inputStride() == taps && !wv.flipped();
+        IntraOpPool.RangeBody body = (p0, p1) -> {
+            float[] src = ThreadBuffers.atLeast(WEIGHT_ROW, (long) OUTS * stride);
+            for (int p = (int) p0; p < p1; p++) {
+                for (int v = 0; v < OUTS; v++) {
+                    long from = wv.at() + (long) (p * OUTS + v) * wv.outputStride();
+                    if (rows) {
+                        MemorySegment.copy(wv.data(), ElementAccess.F32, from * Float.BYTES, src, v * stride, row);
+                        continue;
+                    }
+                    for (int c = 0; c < inputs; c++) {
+                        for (int t = 0; t < taps; t++) {
+                            src[v * stride + c * taps + t] = wv.data().getAtIndex(ElementAccess.F32, from + c * wv.inputStride() + (wv.flipped() ? taps - 1 - t : t));
+                        }
+                    }
+                }
+                int to = p * geo.panelFloats();
+                float[] columns = ThreadBuffers.atLeast(TRANSPOSED, BLOCK * BLOCK);
+                for (int b = 0; b < geo.blocks(); b++) {
+                    // a block's steps are 16*taps neighbouring columns (ci, t) of every row: 16 x 16 transposes
+                    for (int k0 = 0; k0 < BLOCK * taps; k0 += BLOCK) {
+                        for (int half = 0; half < OUTS; half += BLOCK) {
+                            transpose16(src, half * stride + b * BLOCK * taps + k0, stride, columns, 0);
+                            for (int q = 0; q < BLOCK; q++) {
+                                int k = k0 + q, ci = k / taps, t = k % taps;
+                                FloatVector.fromArray(S, columns, q * BLOCK).intoArray(panels, to + ((b * taps + t) * BLOCK + ci) * OUTS + half);
+                            }
+                        }
+                    }
+                }
+            }
+        };
+        int count = geo.outputs() / OUTS;
+        if (parallel && count > 1) IntraOpPool.parallelFor(count, 1, body);
+        else body.run(0, count);
+        return panels;
+    }
+
+    /**
+     * The samples' planes in blocks of 16 channels, padded and split into stride phases: padded pixel (r, q) of
+     * channel b*16 + ci of sample s at {@code [s*sampleFloats + b*blockFloats + (((r % st)*st + q % st)*phaseH + r / st)*phaseW*16
+     * + q / st*16 + ci]}, zeros where (r, q) is padding.
+     */
+    private static float[] block(MemorySegment x, long xAt, long sampleStride, int samples, Geometry geo, boolean parallel) {
+        int blocks = geo.blocks(), h = geo.h(), w = geo.w(), plane = h * w;
+        float[] blocked = ThreadBuffers.atLeast(BLOCKED, (long) samples * geo.sampleFloats() + BLOCK);
+        IntraOpPool.RangeBody body = (u0, u1) -> {
+            float[] planes = ThreadBuffers.atLeast(PLANES, (long) BLOCK * plane);
+            float[] pixels = ThreadBuffers.atLeast(TRANSPOSED, BLOCK * BLOCK);
+            int st = geo.stride(), ph = geo.phaseH(), pw = geo.phaseW(), phaseFloats = ph * pw * BLOCK;
+            for (int u = (int) u0; u < u1; u++) {
+                int s = u / blocks, b = u % blocks, base = s * geo.sampleFloats() + b * geo.blockFloats();
+                MemorySegment.copy(x, ElementAccess.F32, (xAt + s * sampleStride + (long) b * BLOCK * plane) * Float.BYTES, planes, 0, BLOCK * plane);
+                zeroPadding(blocked, base, geo);
+                for (int i = 0; i < h; i++) {
+                    int r = i + geo.padH(), pr = r / st;
+                    if (pr >= ph) break;
+                    int row = base + (r % st) * st * phaseFloats + pr * pw * BLOCK, j = 0;
+                    // 16 pixels of a row at a time: their 16 channels, one pixel per transposed row
+                    for (; j + BLOCK <= w; j += BLOCK) {
+                        transpose16(planes, i * w + j, plane, pixels, 0);
+                        for (int q = 0; q < BLOCK; q++) {
+                            int col = j + q + geo.padW(), pc = col / st;
+                            if (pc < pw) FloatVector.fromArray(S, pixels, q * BLOCK).intoArray(blocked, row + col % st * phaseFloats + pc * BLOCK);
+                        }
+                    }
+                    for (; j < w; j++) {
+                        int col = j + geo.padW(), pc = col / st, to = row + col % st * phaseFloats + pc * BLOCK;
+                        if (pc >= pw) break;
+                        for (int ci = 0, e = i * w + j; ci < BLOCK; ci++, e += plane) blocked[to + ci] = planes[e];
+                    }
+                }
+            }
+        };
+        if (parallel) IntraOpPool.parallelFor((long) samples * blocks, 1, body);
+        else body.run(0, (long) samples * blocks);
+        return blocked;
+    }
+
+    /** Zeros at every position of one block whose padded pixel lies outside the input. */
+    private static void zeroPadding(float[] blocked, int base, Geometry geo) {
+        int st = geo.stride(), ph = geo.phaseH(), pw = geo.phaseW(), to = base;
+        for (int phase = 0; phase < st * st; phase++) {
+            int rp = phase / st, qp = phase % st;
+            for (int pr = 0; pr < ph; pr++, to += pw * BLOCK) {
+                int i = pr * st + rp - geo.padH();
+                if (i < 0 || i >= geo.h()) {
+                    java.util.Arrays.fill(blocked, to, to + pw * BLOCK, 0f);
+                    continue;
+                }
+                for (int pc = 0; pc < pw; pc++) {
+                    int j = pc * st + qp - geo.padW();
+                    if (j < 0 || j >= geo.w()) java.util.Arrays.fill(blocked, to + pc * BLOCK, to + (pc + 1) * BLOCK, 0f);
+                }
+            }
+        }
+    }
+
+    /**
+     * {@code dst[to + q*16 + r] = src[at + r*stride + q]} for r, q < 16: a 16 x 16 block transposed in registers, in
+     * four rounds that each swap one bit of the row index with the same bit of the column index (rows r and r | bit
+     * exchange the lanes whose column has that bit set; one two-vector rearrange per row and round).
+     */
+    static void transpose16(float[] src, int at, int stride, float[] dst, int to) {
+        FloatVector r0 = FloatVector.fromArray(S, src, at + 0 * stride);
+        FloatVector r1 = FloatVector.fromArray(S, src, at + 1 * stride);
+        FloatVector r2 = FloatVector.fromArray(S, src, at + 2 * stride);
+        FloatVector r3 = FloatVector.fromArray(S, src, at + 3 * stride);
+        FloatVector r4 = FloatVector.fromArray(S, src, at + 4 * stride);
+        FloatVector r5 = FloatVector.fromArray(S, src, at + 5 * stride);
+        FloatVector r6 = FloatVector.fromArray(S, src, at + 6 * stride);
+        FloatVector r7 = FloatVector.fromArray(S, src, at + 7 * stride);
+        FloatVector r8 = FloatVector.fromArray(S, src, at + 8 * stride);
+        FloatVector r9 = FloatVector.fromArray(S, src, at + 9 * stride);
+        FloatVector r10 = FloatVector.fromArray(S, src, at + 10 * stride);
+        FloatVector r11 = FloatVector.fromArray(S, src, at + 11 * stride);
+        FloatVector r12 = FloatVector.fromArray(S, src, at + 12 * stride);
+        FloatVector r13 = FloatVector.fromArray(S, src, at + 13 * stride);
+        FloatVector r14 = FloatVector.fromArray(S, src, at + 14 * stride);
+        FloatVector r15 = FloatVector.fromArray(S, src, at + 15 * stride);
+        FloatVector x, y;
+        x = r0; y = r1; r0 = x.rearrange(KEEP0, y); r1 = x.rearrange(SWAP0, y);
+        x = r2; y = r3; r2 = x.rearrange(KEEP0, y); r3 = x.rearrange(SWAP0, y);
+        x = r4; y = r5; r4 = x.rearrange(KEEP0, y); r5 = x.rearrange(SWAP0, y);
+        x = r6; y = r7; r6 = x.rearrange(KEEP0, y); r7 = x.rearrange(SWAP0, y);
+        x = r8; y = r9; r8 = x.rearrange(KEEP0, y); r9 = x.rearrange(SWAP0, y);
+        x = r10; y = r11; r10 = x.rearrange(KEEP0, y); r11 = x.rearrange(SWAP0, y);
+        x = r12; y = r13; r12 = x.rearrange(KEEP0, y); r13 = x.rearrange(SWAP0, y);
+        x = r14; y = r15; r14 = x.rearrange(KEEP0, y); r15 = x.rearrange(SWAP0, y);
+        x = r0; y = r2; r0 = x.rearrange(KEEP1, y); r2 = x.rearrange(SWAP1, y);
+        x = r1; y = r3; r1 = x.rearrange(KEEP1, y); r3 = x.rearrange(SWAP1, y);
+        x = r4; y = r6; r4 = x.rearrange(KEEP1, y); r6 = x.rearrange(SWAP1, y);
+        x = r5; y = r7; r5 = x.rearrange(KEEP1, y); r7 = x.rearrange(SWAP1, y);
+        x = r8; y = r10; r8 = x.rearrange(KEEP1, y); r10 = x.rearrange(SWAP1, y);
+        x = r9; y = r11; r9 = x.rearrange(KEEP1, y); r11 = x.rearrange(SWAP1, y);
+        x = r12; y = r14; r12 = x.rearrange(KEEP1, y); r14 = x.rearrange(SWAP1, y);
+        x = r13; y = r15; r13 = x.rearrange(KEEP1, y); r15 = x.rearrange(SWAP1, y);
+        x = r0; y = r4; r0 = x.rearrange(KEEP2, y); r4 = x.rearrange(SWAP2, y);
+        x = r1; y = r5; r1 = x.rearrange(KEEP2, y); r5 = x.rearrange(SWAP2, y);
+        x = r2; y = r6; r2 = x.rearrange(KEEP2, y); r6 = x.rearrange(SWAP2, y);
+        x = r3; y = r7; r3 = x.rearrange(KEEP2, y); r7 = x.rearrange(SWAP2, y);
+        x = r8; y = r12; r8 = x.rearrange(KEEP2, y); r12 = x.rearrange(SWAP2, y);
+        x = r9; y = r13; r9 = x.rearrange(KEEP2, y); r13 = x.rearrange(SWAP2, y);
+        x = r10; y = r14; r10 = x.rearrange(KEEP2, y); r14 = x.rearrange(SWAP2, y);
+        x = r11; y = r15; r11 = x.rearrange(KEEP2, y); r15 = x.rearrange(SWAP2, y);
+        x = r0; y = r8; r0 = x.rearrange(KEEP3, y); r8 = x.rearrange(SWAP3, y);
+        x = r1; y = r9; r1 = x.rearrange(KEEP3, y); r9 = x.rearrange(SWAP3, y);
+        x = r2; y = r10; r2 = x.rearrange(KEEP3, y); r10 = x.rearrange(SWAP3, y);
+        x = r3; y = r11; r3 = x.rearrange(KEEP3, y); r11 = x.rearrange(SWAP3, y);
+        x = r4; y = r12; r4 = x.rearrange(KEEP3, y); r12 = x.rearrange(SWAP3, y);
+        x = r5; y = r13; r5 = x.rearrange(KEEP3, y); r13 = x.rearrange(SWAP3, y);
+        x = r6; y = r14; r6 = x.rearrange(KEEP3, y); r14 = x.rearrange(SWAP3, y);
+        x = r7; y = r15; r7 = x.rearrange(KEEP3, y); r15 = x.rearrange(SWAP3, y);
+        r0.intoArray(dst, to + 0); r1.intoArray(dst, to + 16); r2.intoArray(dst, to + 32); r3.intoArray(dst, to + 48);
+        r4.intoArray(dst, to + 64); r5.intoArray(dst, to + 80); r6.intoArray(dst, to + 96); r7.intoArray(dst, to + 112);
+        r8.intoArray(dst, to + 128); r9.intoArray(dst, to + 144); r10.intoArray(dst, to + 160); r11.intoArray(dst, to + 176);
+        r12.intoArray(dst, to + 192); r13.intoArray(dst, to + 208); r14.intoArray(dst, to + 224); r15.intoArray(dst, to + 240);
+    }
+
+    /**
+     * Round b's shuffles: lane c of row r (bit b clear) keeps x[c] or takes y[c - bit]; of row r | bit, takes x[c + bit]
+     * or keeps y[c]. A negative index takes y's lane (index + 16).
+     */
+    private static final VectorShuffle<Float> KEEP0 = swapShuffle(0, false), SWAP0 = swapShuffle(0, true),
+            KEEP1 = swapShuffle(1, false), SWAP1 = swapShuffle(1, true), KEEP2 = swapShuffle(2, false),
+            SWAP2 = swapShuffle(2, true), KEEP3 = swapShuffle(3, false), SWAP3 = swapShuffle(3, true);
+
+    private static VectorShuffle<Float> swapShuffle(int b, boolean upper) {
+        int bit = 1 << b;
+        int[] index = new int[BLOCK];
+        for (int c = 0; c < BLOCK; c++) {
+            boolean set = (c & bit) != 0;
+            index[c] = upper ? (set ? c - BLOCK : c | bit) : (set ? (c & ~bit) - BLOCK : c);
+        }
+        return VectorShuffle.fromArray(S, index, 0);
+    }
+
+    /**
+     * The kernel's steps for each class of output row: row oh reads kernel rows [lo, hi) that fall inside the input
+     * (the others read only padding and are skipped); {@code rowClass[oh]} names its lists, x and w offsets of every
+     * (block, tap) it reads.
+     */
+    private record Steps(Geometry geo, int[] rowClass, int[][] x, int[][] w) {}
+
+    private static Steps steps(Geometry geo) {
+        Steps cached = STEPS.get();
+        if (cached != null && cached.geo().equals(geo)) return cached;
+        int kH = geo.kH(), kW = geo.kW(), taps = geo.taps();
+        int[] rowClass = new int[geo.outH()];
+        int[][] xs = new int[kH * (kH + 1)][], ws = new int[kH * (kH + 1)][];
+        for (int oh = 0; oh < geo.outH(); oh++) {
+            int top = oh * geo.stride() - geo.padH();
+            int lo = Math.max(0, -top), hi = Math.min(kH, geo.h() - top);
+            hi = Math.max(lo, hi);
+            int cls = lo * (kH + 1) + hi;
+            rowClass[oh] = cls;
+            if (xs[cls] != null) continue;
+            int n = geo.blocks() * (hi - lo) * kW;
+            xs[cls] = new int[n];
+            ws[cls] = new int[n];
+            for (int b = 0, i = 0; b < geo.blocks(); b++) {
+                for (int ki = lo; ki < hi; ki++) {
+                    for (int kj = 0; kj < kW; kj++, i++) {
+                        xs[cls][i] = b * geo.blockFloats() + geo.tapOffset(ki, kj);
+                        ws[cls][i] = (b * taps + ki * kW + kj) * BLOCK * OUTS;
+                    }
+                }
+            }
+        }
+        Steps steps = new Steps(geo, rowClass, xs, ws);
+        STEPS.set(steps);
+        return steps;
+    }
+}
