@@ -207,7 +207,7 @@ final class ConvolutionKernels {
         for (int first = 0; first < s.n(); first += chunk) {
             int samples = Math.min(chunk, s.n() - first);
             for (int g = 0; g < s.groups(); g++) {
-                var weights = new Nchw16cConv.WeightView(k, kOff + (long) g * og * patch, patch, win.kernelH() * win.kernelW(), false);
+                var weights = new Nchw16cConv.Weights.AsIs(k, kOff + (long) g * og * patch);
                 Nchw16cConv.forward(x, s.inputOffset(xOff, first, g), (long) s.c() * s.inPlane(), samples, geo, weights, bias, g * og,
                         y, yOff + ((long) first * s.o() + (long) g * og) * s.pixels(), (long) s.o() * s.pixels());
             }
@@ -431,6 +431,10 @@ final class ConvolutionKernels {
             return;
         }
         if (winograd(s) && backwardInputWinograd(s, dy, dyOff, k, kOff, dx, dxOff)) return;
+        if (nchw16cInputGradient(s)) {
+            backwardInputNchw16c(s, dy, dyOff, toArray(k, kOff, weight.numel(), WEIGHTS), dx, dxOff);
+            return;
+        }
         if (implicitInputGradient(s)) {
             backwardInputImplicit(s, dy, dyOff, toArray(k, kOff, weight.numel(), WEIGHTS), dx, dxOff);
             return;
@@ -505,6 +509,35 @@ final class ConvolutionKernels {
         return win.strideH() == 1 && win.strideW() == 1 && !s.pointwise() && s.pixels() > 1
                 && s.outPerGroup() > 16 && s.channelsPerGroup() >= 8
                 && win.padH() <= win.dilationH() * (win.kernelH() - 1) && win.padW() <= win.dilationW() * (win.kernelW() - 1);
+    }
+
+    /**
+     * Whether the input gradient runs directly over 16-channel blocks of dy ({@link Nchw16cConv}): at stride 1 it is
+     * the convolution of dy padded by {@code k - 1 - padding} with W flipped and transposed, so dy's channels per
+     * group (O/g) are the kernel's inputs and the input's (C/g) its outputs.
+     */
+    static boolean nchw16cInputGradient(Shape s) {
+        Window2d win = s.win();
+        return win.strideH() == 1 && Nchw16cConv.suits(s.outPerGroup(), s.channelsPerGroup(), win.kernelH(), win.kernelW(),
+                win.strideH(), win.strideW(), win.dilationH(), win.dilationW())
+                && win.padH() <= win.kernelH() - 1 && win.padW() <= win.kernelW() - 1;
+    }
+
+    /** dx[:, g] = the direct convolution of dy[:, g], padded, with W[g] flipped and transposed, for chunks of samples. */
+    private static void backwardInputNchw16c(Shape s, MemorySegment dy, long dyOff, float[] kArr, MemorySegment dx, long dxOff) {
+        Window2d win = s.win();
+        int og = s.outPerGroup(), cg = s.channelsPerGroup(), kH = win.kernelH(), kW = win.kernelW();
+        var geo = new Nchw16cConv.Geometry(og, (int) win.outH(), (int) win.outW(), cg, kH, kW, 1, kH - 1 - win.padH(), kW - 1 - win.padW(),
+                s.h(), s.w());
+        int chunk = (int) Math.max(1, Math.min(s.n(), WEIGHT_GRAD_CHUNK_FLOATS / geo.sampleFloats()));
+        for (int first = 0; first < s.n(); first += chunk) {
+            int samples = Math.min(chunk, s.n() - first);
+            for (int g = 0; g < s.groups(); g++) {
+                var flipped = new Nchw16cConv.Weights.TransposedFlipped(kArr, g * og * s.patch());
+                Nchw16cConv.forward(dy, dyOff + ((long) first * s.o() + (long) g * og) * s.pixels(), (long) s.o() * s.pixels(), samples,
+                        geo, flipped, null, 0, dx, s.inputOffset(dxOff, first, g), (long) s.c() * s.inPlane());
+            }
+        }
     }
 
     /** dx[:, g] = the convolution of dy[:, g], padded, with W[g] flipped and transposed, for chunks of samples. */

@@ -80,9 +80,9 @@ final class Nchw16cConv {
      * input planes {@code x[xAt + s*sampleStride + c*h*w ...]}; weight element (o, c, t) read by {@code weights}.
      * bias may be null. Threads split the panels of 32 outputs and the samples.
      */
-    static void forward(MemorySegment x, long xAt, long sampleStride, int samples, Geometry geo, WeightView weights,
+    static void forward(MemorySegment x, long xAt, long sampleStride, int samples, Geometry geo, Weights weights,
                         float[] bias, int biasAt, MemorySegment out, long outAt, long outSampleStride) {
-        boolean parallel = !IntraOpPool.inParallelRegion() && GemmThreading.accessibleFromPool(x, out, weights.data(), null);
+        boolean parallel = !IntraOpPool.inParallelRegion() && GemmThreading.accessibleFromPool(x, out, weights instanceof Weights.AsIs w ? w.data() : null, null);
         float[] blocked = block(x, xAt, sampleStride, samples, geo, parallel);
         float[] panels = reorder(weights, geo, parallel);
         Steps steps = steps(geo);
@@ -151,12 +151,17 @@ final class Nchw16cConv {
         c60.intoArray(tile, 192); c61.intoArray(tile, 208);
     }
 
-    /**
-     * A weight as the kernel reads it: element (output o, input c, tap t) at
-     * {@code data[at + o*outputStride + c*inputStride + (flipped ? taps-1-t : t)]}. The forward reads W as it is; the
-     * input gradient reads it transposed and flipped.
-     */
-    record WeightView(MemorySegment data, long at, long outputStride, long inputStride, boolean flipped) {}
+    /** A weight as the kernel reads it: element (kernel output o, kernel input c, tap t). */
+    sealed interface Weights permits Weights.AsIs, Weights.TransposedFlipped {
+        /** The forward's W[o, c, t], in a segment at element {@code at}: each output's weights are one run. */
+        record AsIs(MemorySegment data, long at) implements Weights {}
+
+        /**
+         * The input gradient's view of a heap copy of W: kernel output o is W's input channel, kernel input c its
+         * output channel, taps reversed: {@code w[at + (c*outputs + o)*taps + taps-1-t]}.
+         */
+        record TransposedFlipped(float[] w, int at) implements Weights {}
+    }
 
     /**
      * The weight in panels of 32 outputs, panel p's step (block, tap, ci) at
@@ -164,24 +169,26 @@ final class Nchw16cConv {
      * are copied to the heap whole (one run each in the forward), then every step's two vectors are gathered from
      * them in the order they are stored: a step's 32 reads fall in lines that the next 16*taps steps read again.
      */
-    private static float[] reorder(WeightView wv, Geometry geo, boolean parallel) {
-        int taps = geo.taps(), inputs = geo.inputs(), row = inputs * taps;
+    private static float[] reorder(Weights weights, Geometry geo, boolean parallel) {
+        int taps = geo.taps(), inputs = geo.inputs(), outputs = geo.outputs(), row = inputs * taps;
         // rows an odd number of lines apart: at layer4's 4608 floats the 32 rows a step reads fell in two L1 sets
         int stride = (row / BLOCK | 1) * BLOCK + (row % BLOCK == 0 ? 0 : BLOCK);
-        float[] panels = ThreadBuffers.atLeast(WEIGHTS, (long) geo.outputs() * row);
-        boolean rows = wv.inputStride() == taps && !wv.flipped();
+        float[] panels = ThreadBuffers.atLeast(WEIGHTS, (long) outputs * row);
         IntraOpPool.RangeBody body = (p0, p1) -> {
             float[] src = ThreadBuffers.atLeast(WEIGHT_ROW, (long) OUTS * stride);
             for (int p = (int) p0; p < p1; p++) {
-                for (int v = 0; v < OUTS; v++) {
-                    long from = wv.at() + (long) (p * OUTS + v) * wv.outputStride();
-                    if (rows) {
-                        MemorySegment.copy(wv.data(), ElementAccess.F32, from * Float.BYTES, src, v * stride, row);
-                        continue;
+                switch (weights) {
+                    case Weights.AsIs w -> {
+                        for (int v = 0; v < OUTS; v++) {
+                            long from = w.at() + (long) (p * OUTS + v) * row;
+                            MemorySegment.copy(w.data(), ElementAccess.F32, from * Float.BYTES, src, v * stride, row);
+                        }
                     }
-                    for (int c = 0; c < inputs; c++) {
-                        for (int t = 0; t < taps; t++) {
-                            src[v * stride + c * taps + t] = wv.data().getAtIndex(ElementAccess.F32, from + c * wv.inputStride() + (wv.flipped() ? taps - 1 - t : t));
+                    case Weights.TransposedFlipped w -> {
+                        for (int c = 0; c < inputs; c++) {
+                            for (int v = 0, from = w.at() + (c * outputs + p * OUTS) * taps; v < OUTS; v++, from += taps) {
+                                for (int t = 0; t < taps; t++) src[v * stride + c * taps + t] = w.w()[from + taps - 1 - t];
+                            }
                         }
                     }
                 }

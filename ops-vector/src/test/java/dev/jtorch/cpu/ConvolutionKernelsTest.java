@@ -123,7 +123,10 @@ class ConvolutionKernelsTest {
         return List.of(new Case(3, 32, 64, 7, 7, 3, 3, 1, 1, 1, 1), new Case(2, 16, 32, 11, 19, 3, 3, 2, 1, 1, 1),
                 new Case(3, 16, 32, 15, 9, 3, 3, 2, 0, 1, 1), new Case(2, 32, 64, 9, 13, 3, 2, 1, 2, 1, 2),
                 new Case(1, 16, 32, 6, 8, 5, 5, 1, 2, 1, 1), new Case(2, 16, 32, 8, 8, 2, 2, 2, 0, 1, 1),
-                new Case(1, 16, 32, 4, 4, 3, 3, 1, 3, 1, 1));
+                new Case(1, 16, 32, 4, 4, 3, 3, 1, 3, 1, 1),
+                // the input gradient the same way (dy's 16k channels the inputs, the input's 32k the outputs): 7x7
+                // above; a 3x2 kernel, 48 outputs (the forward goes elsewhere); groups with a 5x5 kernel, dy padded by 2
+                new Case(2, 32, 48, 9, 13, 3, 2, 1, 1, 1, 1), new Case(2, 64, 32, 6, 10, 5, 5, 1, 2, 1, 2));
     }
 
     static double[] forwardRef(Case k, double[] x, double[] w, double[] b) {
@@ -278,9 +281,15 @@ class ConvolutionKernelsTest {
         // the cases above test Nchw16cConv only while the selection routes them there: with 16 lanes, whole blocks of
         // 16 input and 32 output channels per group, stride 1 or 2, no dilation, not where Winograd takes the layer
         boolean sixteenLanes = FloatVector.SPECIES_PREFERRED.length() == 16;
-        for (Case k : nchw16cCases()) {
+        for (Case k : nchw16cCases().subList(0, 7)) {
             assertEquals(sixteenLanes, ConvolutionKernels.nchw16c(shape(k)) && !ConvolutionKernels.winograd(shape(k)), k.toString());
         }
+        for (Case k : List.of(nchw16cCases().get(0), nchw16cCases().get(7), nchw16cCases().get(8))) {
+            assertEquals(sixteenLanes, ConvolutionKernels.nchw16cInputGradient(shape(k)) && !ConvolutionKernels.winograd(shape(k)), k.toString());
+        }
+        assertTrue(!ConvolutionKernels.nchw16cInputGradient(shape(nchw16cCases().get(1))));   // stride 2
+        assertTrue(!ConvolutionKernels.nchw16cInputGradient(shape(nchw16cCases().get(6))));   // padding 3 of a 3x3 kernel
+        assertTrue(ConvolutionKernels.nchw16cInputGradient(shape(new Case(4, 512, 512, 7, 7, 3, 3, 1, 1, 1, 1))) == sixteenLanes);
         assertTrue(ConvolutionKernels.nchw16c(shape(new Case(4, 512, 512, 7, 7, 3, 3, 1, 1, 1, 1))) == sixteenLanes);
         assertTrue(ConvolutionKernels.nchw16c(shape(new Case(4, 128, 128, 56, 56, 3, 3, 2, 1, 1, 1))) == sixteenLanes);
         assertTrue(!ConvolutionKernels.nchw16c(shape(new Case(2, 24, 32, 9, 9, 3, 3, 1, 1, 1, 1))));   // 24 channels
