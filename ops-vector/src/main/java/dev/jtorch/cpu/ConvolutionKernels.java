@@ -196,21 +196,17 @@ final class ConvolutionKernels {
                 win.dilationH(), win.dilationW());
     }
 
-    /** y[:, g] = the direct convolution of x[:, g] with W[g] over 16-channel blocks, plus the bias, for chunks of samples. */
+    /** y[:, g] = the direct convolution of x[:, g] with W[g] over 16-channel blocks, plus the bias. */
     private static void forwardNchw16c(Shape s, MemorySegment x, long xOff, MemorySegment k, long kOff, float[] bias,
                                        MemorySegment y, long yOff) {
         Window2d win = s.win();
-        int og = s.outPerGroup(), cg = s.channelsPerGroup(), patch = s.patch();
-        var geo = new Nchw16cConv.Geometry(cg, s.h(), s.w(), og, win.kernelH(), win.kernelW(), win.strideH(), win.padH(), win.padW(),
-                (int) win.outH(), (int) win.outW());
-        int chunk = (int) Math.max(1, Math.min(s.n(), WEIGHT_GRAD_CHUNK_FLOATS / geo.sampleFloats()));
-        for (int first = 0; first < s.n(); first += chunk) {
-            int samples = Math.min(chunk, s.n() - first);
-            for (int g = 0; g < s.groups(); g++) {
-                var weights = new Nchw16cConv.Weights.AsIs(k, kOff + (long) g * og * patch);
-                Nchw16cConv.forward(x, s.inputOffset(xOff, first, g), (long) s.c() * s.inPlane(), samples, geo, weights, bias, g * og,
-                        y, yOff + ((long) first * s.o() + (long) g * og) * s.pixels(), (long) s.o() * s.pixels());
-            }
+        int og = s.outPerGroup();
+        var geo = new Nchw16cConv.Geometry(s.channelsPerGroup(), s.h(), s.w(), og, win.kernelH(), win.kernelW(), win.strideH(),
+                win.padH(), win.padW(), (int) win.outH(), (int) win.outW());
+        for (int g = 0; g < s.groups(); g++) {
+            Nchw16cConv.forward(x, s.inputOffset(xOff, 0, g), (long) s.c() * s.inPlane(), s.n(), geo,
+                    new Nchw16cConv.Weights.AsIs(k, kOff + (long) g * og * s.patch()), bias, g * og,
+                    y, yOff + (long) g * og * s.pixels(), (long) s.o() * s.pixels());
         }
     }
 
@@ -331,9 +327,10 @@ final class ConvolutionKernels {
                      MemorySegment y, long yOff) {
             this.x = x; this.xOff = xOff; this.k = k; this.kOff = kOff; this.b = b; this.bOff = bOff; this.y = y; this.yOff = yOff;
             int og = s.outPerGroup(), patch = s.patch();
-            channels = ChannelVectorConv.suits(s.win(), og, patch);
-            direct = !channels && DirectConv.suits(s.win(), og);
-            small = !channels && !direct && ConvGemm.suits(og, patch);
+            ArrayKernel kernel = arrayKernel(s);
+            channels = kernel == ArrayKernel.CHANNEL_VECTORS;
+            direct = kernel == ArrayKernel.DIRECT;
+            small = kernel == ArrayKernel.SMALL_GEMM;
             // heap copies of the weights only for the array kernels (a ResNet layer4 weight is 9 MiB)
             kArr = direct || small ? toArray(k, kOff, weights, WEIGHTS) : null;
             bArr = (channels || direct || small) && b != null ? toArray(b, bOff, s.o(), BIASES) : null;
@@ -392,6 +389,16 @@ final class ConvolutionKernels {
     }
 
     private static final ThreadLocal<ForwardCall> FORWARD = ThreadLocal.withInitial(ForwardCall::new);
+
+    /** The heap-array kernels a forward tries first, in order; NONE leaves the shape to the GEMM-shaped forms. */
+    enum ArrayKernel { CHANNEL_VECTORS, DIRECT, SMALL_GEMM, NONE }
+
+    static ArrayKernel arrayKernel(Shape s) {
+        int og = s.outPerGroup(), patch = s.patch();
+        if (ChannelVectorConv.suits(s.win(), og, patch)) return ArrayKernel.CHANNEL_VECTORS;
+        if (DirectConv.suits(s.win(), og)) return ArrayKernel.DIRECT;
+        return ConvGemm.suits(og, patch) ? ArrayKernel.SMALL_GEMM : ArrayKernel.NONE;
+    }
 
     /** out[:, g] (N x O/g) = cols (N x K) @ W[g]^T, every sample in one GEMM. */
     private static void forwardOnePixel(Shape s, MemorySegment x, long xOff, MemorySegment k, long kOff,
@@ -523,20 +530,16 @@ final class ConvolutionKernels {
                 && win.padH() <= win.kernelH() - 1 && win.padW() <= win.kernelW() - 1;
     }
 
-    /** dx[:, g] = the direct convolution of dy[:, g], padded, with W[g] flipped and transposed, for chunks of samples. */
+    /** dx[:, g] = the direct convolution of dy[:, g], padded, with W[g] flipped and transposed. */
     private static void backwardInputNchw16c(Shape s, MemorySegment dy, long dyOff, float[] kArr, MemorySegment dx, long dxOff) {
         Window2d win = s.win();
-        int og = s.outPerGroup(), cg = s.channelsPerGroup(), kH = win.kernelH(), kW = win.kernelW();
-        var geo = new Nchw16cConv.Geometry(og, (int) win.outH(), (int) win.outW(), cg, kH, kW, 1, kH - 1 - win.padH(), kW - 1 - win.padW(),
-                s.h(), s.w());
-        int chunk = (int) Math.max(1, Math.min(s.n(), WEIGHT_GRAD_CHUNK_FLOATS / geo.sampleFloats()));
-        for (int first = 0; first < s.n(); first += chunk) {
-            int samples = Math.min(chunk, s.n() - first);
-            for (int g = 0; g < s.groups(); g++) {
-                var flipped = new Nchw16cConv.Weights.TransposedFlipped(kArr, g * og * s.patch());
-                Nchw16cConv.forward(dy, dyOff + ((long) first * s.o() + (long) g * og) * s.pixels(), (long) s.o() * s.pixels(), samples,
-                        geo, flipped, null, 0, dx, s.inputOffset(dxOff, first, g), (long) s.c() * s.inPlane());
-            }
+        int og = s.outPerGroup(), kH = win.kernelH(), kW = win.kernelW();
+        var geo = new Nchw16cConv.Geometry(og, (int) win.outH(), (int) win.outW(), s.channelsPerGroup(), kH, kW, 1,
+                kH - 1 - win.padH(), kW - 1 - win.padW(), s.h(), s.w());
+        for (int g = 0; g < s.groups(); g++) {
+            Nchw16cConv.forward(dy, dyOff + (long) g * og * s.pixels(), (long) s.o() * s.pixels(), s.n(), geo,
+                    new Nchw16cConv.Weights.TransposedFlipped(kArr, g * og * s.patch()), null, 0,
+                    dx, s.inputOffset(dxOff, 0, g), (long) s.c() * s.inPlane());
         }
     }
 

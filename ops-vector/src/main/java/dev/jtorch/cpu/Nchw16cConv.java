@@ -42,7 +42,7 @@ final class Nchw16cConv {
     private static final ThreadLocal<float[]> TILE_SUMS = ThreadBuffers.floats();
     private static final ThreadLocal<float[]> PLANES = ThreadBuffers.floats();
     private static final ThreadLocal<float[]> TRANSPOSED = ThreadBuffers.floats();
-    private static final ThreadLocal<Steps> STEPS = new ThreadLocal<>();
+    private static final ThreadLocal<Steps[]> STEPS = ThreadLocal.withInitial(() -> new Steps[4]);
 
     private Nchw16cConv() {}
 
@@ -83,20 +83,26 @@ final class Nchw16cConv {
     static void forward(MemorySegment x, long xAt, long sampleStride, int samples, Geometry geo, Weights weights,
                         float[] bias, int biasAt, MemorySegment out, long outAt, long outSampleStride) {
         boolean parallel = !IntraOpPool.inParallelRegion() && GemmThreading.accessibleFromPool(x, out, weights instanceof Weights.AsIs w ? w.data() : null, null);
-        float[] blocked = block(x, xAt, sampleStride, samples, geo, parallel);
         float[] panels = reorder(weights, geo, parallel);
         Steps steps = steps(geo);
         int outPanels = geo.outputs() / OUTS;
-        IntraOpPool.RangeBody units = (u0, u1) -> {
-            float[] tile = ThreadBuffers.atLeast(TILE_SUMS, TILE * OUTS);
-            for (int u = (int) u0; u < u1; u++) {
-                int panel = u / samples, s = u % samples;
-                convolveSample(blocked, s * geo.sampleFloats(), geo, steps, panels, panel * geo.panelFloats(), tile,
-                        bias, biasAt + panel * OUTS, out, outAt + s * outSampleStride + (long) panel * OUTS * geo.outH() * geo.outW());
-            }
-        };
-        if (parallel) IntraOpPool.parallelFor((long) outPanels * samples, 1, units);
-        else units.run(0, (long) outPanels * samples);
+        // the blocked copy in chunks of samples that bound its buffer; the weight's panels serve every chunk
+        int chunk = (int) Math.max(1, Math.min(samples, ConvolutionKernels.WEIGHT_GRAD_CHUNK_FLOATS / geo.sampleFloats()));
+        for (int first = 0; first < samples; first += chunk) {
+            int count = Math.min(chunk, samples - first);
+            float[] blocked = block(x, xAt + first * sampleStride, sampleStride, count, geo, parallel);
+            long chunkOut = outAt + first * outSampleStride;
+            IntraOpPool.RangeBody units = (u0, u1) -> {
+                float[] tile = ThreadBuffers.atLeast(TILE_SUMS, TILE * OUTS);
+                for (int u = (int) u0; u < u1; u++) {
+                    int panel = u / count, s = u % count;
+                    convolveSample(blocked, s * geo.sampleFloats(), geo, steps, panels, panel * geo.panelFloats(), tile,
+                            bias, biasAt + panel * OUTS, out, chunkOut + s * outSampleStride + (long) panel * OUTS * geo.outH() * geo.outW());
+                }
+            };
+            if (parallel) IntraOpPool.parallelFor((long) outPanels * count, 1, units);
+            else units.run(0, (long) outPanels * count);
+        }
     }
 
     /** Every tile of one sample for one panel of 32 outputs. */
@@ -360,16 +366,25 @@ final class Nchw16cConv {
      */
     private record Steps(Geometry geo, int[] rowClass, int[][] x, int[][] w) {}
 
+    /** The steps of recent geometries: a training step alternates a layer's forward and its input gradient. */
     private static Steps steps(Geometry geo) {
-        Steps cached = STEPS.get();
-        if (cached != null && cached.geo().equals(geo)) return cached;
+        Steps[] recent = STEPS.get();
+        for (Steps r : recent) {
+            if (r != null && r.geo().equals(geo)) return r;
+        }
+        Steps steps = stepsOf(geo);
+        System.arraycopy(recent, 0, recent, 1, recent.length - 1);
+        recent[0] = steps;
+        return steps;
+    }
+
+    private static Steps stepsOf(Geometry geo) {
         int kH = geo.kH(), kW = geo.kW(), taps = geo.taps();
         int[] rowClass = new int[geo.outH()];
-        int[][] xs = new int[kH * (kH + 1)][], ws = new int[kH * (kH + 1)][];
+        int[][] xs = new int[(kH + 1) * (kH + 1)][], ws = new int[(kH + 1) * (kH + 1)][];
         for (int oh = 0; oh < geo.outH(); oh++) {
             int top = oh * geo.stride() - geo.padH();
-            int lo = Math.max(0, -top), hi = Math.min(kH, geo.h() - top);
-            hi = Math.max(lo, hi);
+            int lo = Math.min(kH, Math.max(0, -top)), hi = Math.max(lo, Math.min(kH, geo.h() - top));
             int cls = lo * (kH + 1) + hi;
             rowClass[oh] = cls;
             if (xs[cls] != null) continue;
@@ -385,8 +400,6 @@ final class Nchw16cConv {
                 }
             }
         }
-        Steps steps = new Steps(geo, rowClass, xs, ws);
-        STEPS.set(steps);
-        return steps;
+        return new Steps(geo, rowClass, xs, ws);
     }
 }

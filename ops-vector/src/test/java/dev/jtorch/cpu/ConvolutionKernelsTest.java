@@ -109,24 +109,32 @@ class ConvolutionKernelsTest {
         cs.add(new Case(LANES, 1, 6, 12, 13, 5, 5, 1, 0, 1, 1));
         cs.add(new Case(600, 16, 16, 1, 1, 3, 3, 1, 1, 1, 1));
         cs.add(new Case(3, 16, 16, 90, 90, 3, 3, 1, 1, 1, 1));
-        cs.addAll(nchw16cCases());
+        cs.addAll(nchw16cForwardCases());
+        cs.addAll(nchw16cInputGradientCases());
         return cs;
     }
 
     /**
-     * The forward directly over 16-channel blocks (Nchw16cConv, 512-bit vectors): 7x7 maps whose first and last
-     * rows skip a kernel row (ResNet layer4's form); stride 2 over the phases with 10-wide rows (a tile of 7 and one of
-     * 3) and odd heights without padding; groups with an uneven kernel and padding 2; a 5x5 kernel whose rows skip
-     * one and two kernel rows; 2x2 taps at stride 2; padding wider than the kernel (rows of padding alone give the bias)
+     * The forward directly over 16-channel blocks (Nchw16cConv, 512-bit vectors), 64 outputs per group so that
+     * ChannelVectorConv (at most 32) does not take them: 7x7 maps whose first and last rows skip a kernel row (ResNet
+     * layer4's form); stride 2 over the phases with 10-wide rows (a tile of 7 and one of 3) and odd heights without
+     * padding; groups with an uneven kernel and padding 2; a 5x5 kernel whose rows skip one and two kernel rows; 2x2
+     * taps at stride 2; padding wider than the kernel (rows of padding alone: the bias).
      */
-    static List<Case> nchw16cCases() {
-        return List.of(new Case(3, 32, 64, 7, 7, 3, 3, 1, 1, 1, 1), new Case(2, 16, 32, 11, 19, 3, 3, 2, 1, 1, 1),
-                new Case(3, 16, 32, 15, 9, 3, 3, 2, 0, 1, 1), new Case(2, 32, 64, 9, 13, 3, 2, 1, 2, 1, 2),
-                new Case(1, 16, 32, 6, 8, 5, 5, 1, 2, 1, 1), new Case(2, 16, 32, 8, 8, 2, 2, 2, 0, 1, 1),
-                new Case(1, 16, 32, 4, 4, 3, 3, 1, 3, 1, 1),
-                // the input gradient the same way (dy's 16k channels the inputs, the input's 32k the outputs): 7x7
-                // above; a 3x2 kernel, 48 outputs (the forward goes elsewhere); groups with a 5x5 kernel, dy padded by 2
-                new Case(2, 32, 48, 9, 13, 3, 2, 1, 1, 1, 1), new Case(2, 64, 32, 6, 10, 5, 5, 1, 2, 1, 2));
+    static List<Case> nchw16cForwardCases() {
+        return List.of(new Case(3, 32, 64, 7, 7, 3, 3, 1, 1, 1, 1), new Case(2, 16, 64, 11, 19, 3, 3, 2, 1, 1, 1),
+                new Case(3, 16, 64, 15, 9, 3, 3, 2, 0, 1, 1), new Case(2, 32, 128, 9, 13, 3, 2, 1, 2, 1, 2),
+                new Case(1, 16, 64, 6, 8, 5, 5, 1, 2, 1, 1), new Case(2, 16, 64, 8, 8, 2, 2, 2, 0, 1, 1),
+                new Case(1, 16, 64, 4, 4, 3, 3, 1, 3, 1, 1));
+    }
+
+    /**
+     * The input gradient the same way (dy's 16k channels the kernel's inputs, the input's 32k its outputs): a 3x2
+     * kernel with 48 outputs (whose forward goes elsewhere); groups with a 5x5 kernel, dy padded by 2. The 7x7 case of
+     * the forward's list takes it too.
+     */
+    static List<Case> nchw16cInputGradientCases() {
+        return List.of(new Case(2, 32, 48, 9, 13, 3, 2, 1, 1, 1, 1), new Case(2, 64, 32, 6, 10, 5, 5, 1, 2, 1, 2));
     }
 
     static double[] forwardRef(Case k, double[] x, double[] w, double[] b) {
@@ -279,16 +287,22 @@ class ConvolutionKernelsTest {
     @Test
     void nchw16cFormIsTheOneTheCasesExercise() {
         // the cases above test Nchw16cConv only while the selection routes them there: with 16 lanes, whole blocks of
-        // 16 input and 32 output channels per group, stride 1 or 2, no dilation, not where Winograd takes the layer
+        // 16 input and 32 output channels per group, stride 1 or 2, no dilation, not where an array kernel or
+        // Winograd takes the layer
         boolean sixteenLanes = FloatVector.SPECIES_PREFERRED.length() == 16;
-        for (Case k : nchw16cCases().subList(0, 7)) {
-            assertEquals(sixteenLanes, ConvolutionKernels.nchw16c(shape(k)) && !ConvolutionKernels.winograd(shape(k)), k.toString());
+        for (Case k : nchw16cForwardCases()) {
+            var s = shape(k);
+            boolean routed = ConvolutionKernels.arrayKernel(s) == ConvolutionKernels.ArrayKernel.NONE && !ConvolutionKernels.winograd(s)
+                    && ConvolutionKernels.nchw16c(s);
+            assertEquals(sixteenLanes, routed, k.toString());
         }
-        for (Case k : List.of(nchw16cCases().get(0), nchw16cCases().get(7), nchw16cCases().get(8))) {
+        List<Case> inputGradients = new ArrayList<>(nchw16cInputGradientCases());
+        inputGradients.add(nchw16cForwardCases().get(0));
+        for (Case k : inputGradients) {
             assertEquals(sixteenLanes, ConvolutionKernels.nchw16cInputGradient(shape(k)) && !ConvolutionKernels.winograd(shape(k)), k.toString());
         }
-        assertTrue(!ConvolutionKernels.nchw16cInputGradient(shape(nchw16cCases().get(1))));   // stride 2
-        assertTrue(!ConvolutionKernels.nchw16cInputGradient(shape(nchw16cCases().get(6))));   // padding 3 of a 3x3 kernel
+        assertTrue(!ConvolutionKernels.nchw16cInputGradient(shape(nchw16cForwardCases().get(1))));   // stride 2
+        assertTrue(!ConvolutionKernels.nchw16cInputGradient(shape(nchw16cForwardCases().get(6))));   // padding 3 of a 3x3 kernel
         assertTrue(ConvolutionKernels.nchw16cInputGradient(shape(new Case(4, 512, 512, 7, 7, 3, 3, 1, 1, 1, 1))) == sixteenLanes);
         assertTrue(ConvolutionKernels.nchw16c(shape(new Case(4, 512, 512, 7, 7, 3, 3, 1, 1, 1, 1))) == sixteenLanes);
         assertTrue(ConvolutionKernels.nchw16c(shape(new Case(4, 128, 128, 56, 56, 3, 3, 2, 1, 1, 1))) == sixteenLanes);
