@@ -14,8 +14,10 @@ import java.lang.foreign.MemorySegment;
  * {@code acc[q][v] += x[block, r + ki, q + kj][ci] * w[v][block*16 + ci, ki, kj]}, 7 broadcasts and 2 vector loads
  * for 14 FMAs per step. Against the implicit GEMM ({@link ImplicitConv}) this
  * <ul>
- *   <li>skips the taps whose kernel row falls in the top or bottom padding: at ResNet layer4's 7x7 maps those are 3
- *       of 9 taps for 2 of 7 rows, where the GEMM reads every tap of every pixel (18% of its MACs read zeros there);
+ *   <li>skips the taps whose kernel row falls in the top or bottom padding, and the first or last pixel of a tile
+ *       for the kernel columns that read the left or right padding there: at ResNet layer4's 7x7 maps it computes
+ *       the 361 pixel-taps of 441 that read the input, where the GEMM reads every tap of every pixel (18% of its
+ *       MACs read zeros there);
  *   <li>writes each output once, where the GEMM reads and writes C once per block of k;
  *   <li>needs no column gather: the tile's pixels are the panel.
  * </ul>
@@ -42,6 +44,7 @@ final class Nchw16cConv {
     private static final ThreadLocal<float[]> TILE_SUMS = ThreadBuffers.floats();
     private static final ThreadLocal<float[]> PLANES = ThreadBuffers.floats();
     private static final ThreadLocal<float[]> TRANSPOSED = ThreadBuffers.floats();
+    private static final byte NONE = (byte) Edge.NONE.ordinal(), FIRST = (byte) Edge.FIRST.ordinal();
     private static final ThreadLocal<Steps[]> STEPS = ThreadLocal.withInitial(() -> new Steps[4]);
 
     private Nchw16cConv() {}
@@ -78,7 +81,8 @@ final class Nchw16cConv {
     /**
      * {@code out[s*outSampleStride + o*outH*outW + pixel] = bias[biasAt + o] + conv} for samples [0, samples) of the
      * input planes {@code x[xAt + s*sampleStride + c*h*w ...]}; weight element (o, c, t) read by {@code weights}.
-     * bias may be null. Threads split the panels of 32 outputs and the samples.
+     * bias may be null. Threads split (group of panels, sample, block of rows); within one, each output row runs
+     * every panel of the group, so the rows of blocked input it reads stay in L1 and L2 across panels.
      */
     static void forward(MemorySegment x, long xAt, long sampleStride, int samples, Geometry geo, Weights weights,
                         float[] bias, int biasAt, MemorySegment out, long outAt, long outSampleStride) {
@@ -86,69 +90,122 @@ final class Nchw16cConv {
         float[] panels = reorder(weights, geo, parallel);
         Steps steps = steps(geo);
         int outPanels = geo.outputs() / OUTS;
+        // panels per group: as many as share L2 with the rows they read (ResNet layer2: all 4; layer4: 1 of 16)
+        int groups = Math.ceilDiv(outPanels, (int) Math.max(1, GROUP_WEIGHT_FLOATS / geo.panelFloats()));
+        int group = Math.ceilDiv(outPanels, groups);
         // the blocked copy in chunks of samples that bound its buffer; the weight's panels serve every chunk
         int chunk = (int) Math.max(1, Math.min(samples, ConvolutionKernels.WEIGHT_GRAD_CHUNK_FLOATS / geo.sampleFloats()));
         for (int first = 0; first < samples; first += chunk) {
             int count = Math.min(chunk, samples - first);
             float[] blocked = block(x, xAt + first * sampleStride, sampleStride, count, geo, parallel);
             long chunkOut = outAt + first * outSampleStride;
+            // enough units that a late thread finds work: rows split in blocks when groups x samples are few
+            int rowBlocks = Math.min(geo.outH(), Math.ceilDiv(UNITS_PER_CHUNK, groups * count));
             IntraOpPool.RangeBody units = (u0, u1) -> {
                 float[] tile = ThreadBuffers.atLeast(TILE_SUMS, TILE * OUTS);
                 for (int u = (int) u0; u < u1; u++) {
-                    int panel = u / count, s = u % count;
-                    convolveSample(blocked, s * geo.sampleFloats(), geo, steps, panels, panel * geo.panelFloats(), tile,
-                            bias, biasAt + panel * OUTS, out, chunkOut + s * outSampleStride + (long) panel * OUTS * geo.outH() * geo.outW());
+                    int g = u / (count * rowBlocks), s = u / rowBlocks % count, rb = u % rowBlocks;
+                    int p0 = g * group, p1 = Math.min(outPanels, p0 + group);
+                    int oh0 = rb * geo.outH() / rowBlocks, oh1 = (rb + 1) * geo.outH() / rowBlocks;
+                    convolveRows(blocked, s * geo.sampleFloats(), geo, steps, panels, p0, p1, oh0, oh1, tile,
+                            bias, biasAt, out, chunkOut + s * outSampleStride);
                 }
             };
-            if (parallel) IntraOpPool.parallelFor((long) outPanels * count, 1, units);
-            else units.run(0, (long) outPanels * count);
+            long unitCount = (long) groups * count * rowBlocks;
+            if (parallel) IntraOpPool.parallelFor(unitCount, 1, units);
+            else units.run(0, unitCount);
         }
     }
 
-    /** Every tile of one sample for one panel of 32 outputs. */
-    private static void convolveSample(float[] x, int xAt, Geometry geo, Steps steps, float[] w, int wAt, float[] tile,
-                                       float[] bias, int biasAt, MemorySegment out, long outAt) {
+    /** Floats of reordered weight that a group of panels may take: with the rows they read, about 60% of a 1 MiB L2. */
+    private static final long GROUP_WEIGHT_FLOATS = 160L << 10;
+    /** Work units per chunk of samples, at least: a few per thread. */
+    private static final int UNITS_PER_CHUNK = 16;
+
+    /** Output rows [oh0, oh1) of one sample for panels [p0, p1) of 32 outputs, every panel of a row before the next row. */
+    private static void convolveRows(float[] x, int xAt, Geometry geo, Steps steps, float[] w, int p0, int p1, int oh0, int oh1,
+                                     float[] tile, float[] bias, int biasAt, MemorySegment out, long outAt) {
         int outH = geo.outH(), outW = geo.outW(), pixels = outH * outW, rowFloats = geo.phaseW() * BLOCK;
-        for (int oh = 0; oh < outH; oh++) {
-            int rows = steps.rowClass[oh];
-            int[] xSteps = steps.x[rows], wSteps = steps.w[rows];
-            for (int ow = 0; ow < outW; ow += TILE) {
-                tile(x, xAt + oh * rowFloats + ow * BLOCK, xSteps, w, wAt, wSteps, xSteps.length, tile);
-                int valid = Math.min(TILE, outW - ow);
-                long to = outAt + (long) oh * outW + ow;
-                for (int v = 0; v < OUTS; v++, to += pixels) {
-                    float z = bias == null ? 0f : bias[biasAt + v];
-                    for (int q = 0; q < valid; q++) out.setAtIndex(ElementAccess.F32, to + q, tile[q * OUTS + v] + z);
+        for (int oh = oh0; oh < oh1; oh++) {
+            StepList[] row = steps.lists()[steps.rowClass()[oh]];
+            for (int p = p0; p < p1; p++) {
+                int wAt = p * geo.panelFloats();
+                for (int ow = 0; ow < outW; ow += TILE) {
+                    tile(x, xAt + oh * rowFloats + ow * BLOCK, w, wAt, row[steps.columnClass()[ow / TILE]], tile);
+                    int valid = Math.min(TILE, outW - ow);
+                    long to = outAt + (long) p * OUTS * pixels + (long) oh * outW + ow;
+                    for (int v = 0; v < OUTS; v++, to += pixels) {
+                        float z = bias == null ? 0f : bias[biasAt + p * OUTS + v];
+                        for (int q = 0; q < valid; q++) out.setAtIndex(ElementAccess.F32, to + q, tile[q * OUTS + v] + z);
+                    }
                 }
             }
         }
     }
 
     /**
-     * {@code tile[q*32 + v] = sum over blocks i, ci < 16 of x[xAt + xSteps[i] + q*16 + ci] * w[wAt + wSteps[i] + ci*32 + v]}
-     * for the tile's 7 pixels q and 32 outputs v: the 14 sums stay in registers over every step.
+     * {@code tile[q*32 + v] = sum over steps i, ci < 16 of x[xAt + steps.x[i] + q*16 + ci] * w[wAt + steps.w[i] + ci*32 + v]}
+     * for the tile's 7 pixels q and 32 outputs v, the 14 sums in registers over every step; pixel 0 is left out of
+     * the steps of kind {@link Edge#FIRST} (their tap reads the left padding for it), pixel 6 out of {@link Edge#LAST}.
      */
-    static void tile(float[] x, int xAt, int[] xSteps, float[] w, int wAt, int[] wSteps, int blocks, float[] tile) {
+    static void tile(float[] x, int xAt, float[] w, int wAt, StepList steps, float[] tile) {
+        int[] xs = steps.x(), ws = steps.w();
         FloatVector c00 = FloatVector.zero(S), c01 = c00, c10 = c00, c11 = c00, c20 = c00, c21 = c00, c30 = c00, c31 = c00;
         FloatVector c40 = c00, c41 = c00, c50 = c00, c51 = c00, c60 = c00, c61 = c00;
-        for (int i = 0; i < blocks; i++) {
-            int xo = xAt + xSteps[i], wo = wAt + wSteps[i];
-            for (int ci = 0; ci < BLOCK; ci++, xo++, wo += OUTS) {
-                FloatVector b0 = FloatVector.fromArray(S, w, wo), b1 = FloatVector.fromArray(S, w, wo + 16);
-                FloatVector a = FloatVector.broadcast(S, x[xo]);
-                c00 = a.fma(b0, c00); c01 = a.fma(b1, c01);
-                a = FloatVector.broadcast(S, x[xo + BLOCK]);
-                c10 = a.fma(b0, c10); c11 = a.fma(b1, c11);
-                a = FloatVector.broadcast(S, x[xo + 2 * BLOCK]);
-                c20 = a.fma(b0, c20); c21 = a.fma(b1, c21);
-                a = FloatVector.broadcast(S, x[xo + 3 * BLOCK]);
-                c30 = a.fma(b0, c30); c31 = a.fma(b1, c31);
-                a = FloatVector.broadcast(S, x[xo + 4 * BLOCK]);
-                c40 = a.fma(b0, c40); c41 = a.fma(b1, c41);
-                a = FloatVector.broadcast(S, x[xo + 5 * BLOCK]);
-                c50 = a.fma(b0, c50); c51 = a.fma(b1, c51);
-                a = FloatVector.broadcast(S, x[xo + 6 * BLOCK]);
-                c60 = a.fma(b0, c60); c61 = a.fma(b1, c61);
+        byte[] kinds = steps.kinds();
+        for (int i = 0; i < xs.length; i++) {
+            int xo = xAt + xs[i], wo = wAt + ws[i];
+            byte kind = kinds[i];
+            if (kind == NONE) {
+                for (int ci = 0; ci < BLOCK; ci++, xo++, wo += OUTS) {
+                    FloatVector b0 = FloatVector.fromArray(S, w, wo), b1 = FloatVector.fromArray(S, w, wo + 16);
+                    FloatVector a = FloatVector.broadcast(S, x[xo]);
+                    c00 = a.fma(b0, c00); c01 = a.fma(b1, c01);
+                    a = FloatVector.broadcast(S, x[xo + BLOCK]);
+                    c10 = a.fma(b0, c10); c11 = a.fma(b1, c11);
+                    a = FloatVector.broadcast(S, x[xo + 2 * BLOCK]);
+                    c20 = a.fma(b0, c20); c21 = a.fma(b1, c21);
+                    a = FloatVector.broadcast(S, x[xo + 3 * BLOCK]);
+                    c30 = a.fma(b0, c30); c31 = a.fma(b1, c31);
+                    a = FloatVector.broadcast(S, x[xo + 4 * BLOCK]);
+                    c40 = a.fma(b0, c40); c41 = a.fma(b1, c41);
+                    a = FloatVector.broadcast(S, x[xo + 5 * BLOCK]);
+                    c50 = a.fma(b0, c50); c51 = a.fma(b1, c51);
+                    a = FloatVector.broadcast(S, x[xo + 6 * BLOCK]);
+                    c60 = a.fma(b0, c60); c61 = a.fma(b1, c61);
+                }
+            } else if (kind == FIRST) {
+                for (int ci = 0; ci < BLOCK; ci++, xo++, wo += OUTS) {
+                    FloatVector b0 = FloatVector.fromArray(S, w, wo), b1 = FloatVector.fromArray(S, w, wo + 16);
+                    FloatVector a = FloatVector.broadcast(S, x[xo + BLOCK]);
+                    c10 = a.fma(b0, c10); c11 = a.fma(b1, c11);
+                    a = FloatVector.broadcast(S, x[xo + 2 * BLOCK]);
+                    c20 = a.fma(b0, c20); c21 = a.fma(b1, c21);
+                    a = FloatVector.broadcast(S, x[xo + 3 * BLOCK]);
+                    c30 = a.fma(b0, c30); c31 = a.fma(b1, c31);
+                    a = FloatVector.broadcast(S, x[xo + 4 * BLOCK]);
+                    c40 = a.fma(b0, c40); c41 = a.fma(b1, c41);
+                    a = FloatVector.broadcast(S, x[xo + 5 * BLOCK]);
+                    c50 = a.fma(b0, c50); c51 = a.fma(b1, c51);
+                    a = FloatVector.broadcast(S, x[xo + 6 * BLOCK]);
+                    c60 = a.fma(b0, c60); c61 = a.fma(b1, c61);
+                }
+            } else {
+                for (int ci = 0; ci < BLOCK; ci++, xo++, wo += OUTS) {
+                    FloatVector b0 = FloatVector.fromArray(S, w, wo), b1 = FloatVector.fromArray(S, w, wo + 16);
+                    FloatVector a = FloatVector.broadcast(S, x[xo]);
+                    c00 = a.fma(b0, c00); c01 = a.fma(b1, c01);
+                    a = FloatVector.broadcast(S, x[xo + BLOCK]);
+                    c10 = a.fma(b0, c10); c11 = a.fma(b1, c11);
+                    a = FloatVector.broadcast(S, x[xo + 2 * BLOCK]);
+                    c20 = a.fma(b0, c20); c21 = a.fma(b1, c21);
+                    a = FloatVector.broadcast(S, x[xo + 3 * BLOCK]);
+                    c30 = a.fma(b0, c30); c31 = a.fma(b1, c31);
+                    a = FloatVector.broadcast(S, x[xo + 4 * BLOCK]);
+                    c40 = a.fma(b0, c40); c41 = a.fma(b1, c41);
+                    a = FloatVector.broadcast(S, x[xo + 5 * BLOCK]);
+                    c50 = a.fma(b0, c50); c51 = a.fma(b1, c51);
+                }
             }
         }
         c00.intoArray(tile, 0); c01.intoArray(tile, 16); c10.intoArray(tile, 32); c11.intoArray(tile, 48);
@@ -360,11 +417,19 @@ final class Nchw16cConv {
     }
 
     /**
-     * The kernel's steps for each class of output row: row oh reads kernel rows [lo, hi) that fall inside the input
-     * (the others read only padding and are skipped); {@code rowClass[oh]} names its lists, x and w offsets of every
-     * (block, tap) it reads.
+     * The steps of a tile, each a (block, tap) with its x and w offsets and its kind, an {@link Edge} ordinal: whether
+     * it leaves out pixel 0 (its tap reads the left padding for that pixel alone), pixel 6 (the right padding), or
+     * neither. Taps that read padding for other pixels are summed whole, over the zeros. The steps keep the weight's
+     * order: sorted by kind, a tile read its 590 KB panel at layer4 as three interleaved streams and ran 1.12x slower.
      */
-    private record Steps(Geometry geo, int[] rowClass, int[][] x, int[][] w) {}
+    record StepList(int[] x, int[] w, byte[] kinds) {}
+
+    /**
+     * The step lists of one geometry: output row oh reads kernel rows [lo, hi) that fall inside the input (the
+     * others read only padding and are skipped), {@code rowClass[oh]} names them; tile t of a row reads the padding
+     * on its left or right edge as {@code columnClass[t]} names; {@code lists[rowClass][columnClass]}.
+     */
+    private record Steps(Geometry geo, int[] rowClass, int[] columnClass, StepList[][] lists) {}
 
     /** The steps of recent geometries: a training step alternates a layer's forward and its input gradient. */
     private static Steps steps(Geometry geo) {
@@ -378,28 +443,66 @@ final class Nchw16cConv {
         return steps;
     }
 
+    /** Which pixel of a tile a kernel column leaves out: its tap reads the padding there. Ordinals are the step kinds. */
+    enum Edge { NONE, FIRST, LAST }
+
     private static Steps stepsOf(Geometry geo) {
-        int kH = geo.kH(), kW = geo.kW(), taps = geo.taps();
+        int kH = geo.kH(), kW = geo.kW(), tiles = geo.tilesPerRow();
+        // per tile, each kernel column's edge; tiles with the same edges share lists
+        java.util.List<java.util.List<Edge>> columns = new java.util.ArrayList<>();
+        int[] columnClass = new int[tiles];
+        for (int t = 0; t < tiles; t++) {
+            java.util.List<Edge> edges = new java.util.ArrayList<>();
+            for (int kj = 0; kj < kW; kj++) edges.add(edge(geo, t * TILE, kj));
+            int cls = columns.indexOf(edges);
+            if (cls < 0) { cls = columns.size(); columns.add(edges); }
+            columnClass[t] = cls;
+        }
         int[] rowClass = new int[geo.outH()];
-        int[][] xs = new int[(kH + 1) * (kH + 1)][], ws = new int[(kH + 1) * (kH + 1)][];
+        java.util.List<int[]> rows = new java.util.ArrayList<>();
         for (int oh = 0; oh < geo.outH(); oh++) {
             int top = oh * geo.stride() - geo.padH();
             int lo = Math.min(kH, Math.max(0, -top)), hi = Math.max(lo, Math.min(kH, geo.h() - top));
-            int cls = lo * (kH + 1) + hi;
+            int cls = 0;
+            while (cls < rows.size() && !java.util.Arrays.equals(rows.get(cls), new int[] {lo, hi})) cls++;
+            if (cls == rows.size()) rows.add(new int[] {lo, hi});
             rowClass[oh] = cls;
-            if (xs[cls] != null) continue;
-            int n = geo.blocks() * (hi - lo) * kW;
-            xs[cls] = new int[n];
-            ws[cls] = new int[n];
-            for (int b = 0, i = 0; b < geo.blocks(); b++) {
-                for (int ki = lo; ki < hi; ki++) {
-                    for (int kj = 0; kj < kW; kj++, i++) {
-                        xs[cls][i] = b * geo.blockFloats() + geo.tapOffset(ki, kj);
-                        ws[cls][i] = (b * taps + ki * kW + kj) * BLOCK * OUTS;
-                    }
+        }
+        StepList[][] lists = new StepList[rows.size()][columns.size()];
+        for (int r = 0; r < rows.size(); r++) {
+            for (int c = 0; c < columns.size(); c++) lists[r][c] = stepList(geo, rows.get(r)[0], rows.get(r)[1], columns.get(c));
+        }
+        return new Steps(geo, rowClass, columnClass, lists);
+    }
+
+    /** Whether kernel column kj reads padding for the first pixel of the tile at ow alone, or for the last alone. */
+    private static Edge edge(Geometry geo, int ow, int kj) {
+        boolean[] inside = new boolean[TILE];
+        for (int q = 0; q < TILE; q++) {
+            int col = (ow + q) * geo.stride() - geo.padW() + kj;
+            inside[q] = ow + q < geo.outW() && col >= 0 && col < geo.w();
+        }
+        boolean restInside = true;
+        for (int q = 1; q < TILE - 1; q++) restInside &= inside[q];
+        if (restInside && !inside[0] && inside[TILE - 1]) return Edge.FIRST;
+        if (restInside && inside[0] && !inside[TILE - 1]) return Edge.LAST;
+        return Edge.NONE;
+    }
+
+    /** Kernel rows [lo, hi) of every block, in the order the weight is stored, so that a tile reads it as one stream. */
+    private static StepList stepList(Geometry geo, int lo, int hi, java.util.List<Edge> edges) {
+        int n = geo.blocks() * (hi - lo) * geo.kW(), i = 0;
+        int[] xs = new int[n], ws = new int[n];
+        byte[] kinds = new byte[n];
+        for (int b = 0; b < geo.blocks(); b++) {
+            for (int ki = lo; ki < hi; ki++) {
+                for (int kj = 0; kj < geo.kW(); kj++, i++) {
+                    xs[i] = b * geo.blockFloats() + geo.tapOffset(ki, kj);
+                    ws[i] = (b * geo.taps() + ki * geo.kW() + kj) * BLOCK * OUTS;
+                    kinds[i] = (byte) edges.get(kj).ordinal();
                 }
             }
         }
-        return new Steps(geo, rowClass, xs, ws);
+        return new StepList(xs, ws, kinds);
     }
 }
