@@ -5,6 +5,7 @@ import jdk.incubator.vector.VectorShuffle;
 import jdk.incubator.vector.VectorSpecies;
 
 import java.lang.foreign.MemorySegment;
+import java.nio.ByteOrder;
 
 /**
  * A direct convolution over input channels in blocks of 16, the layout oneDNN calls nChw16c: pixel (r, q) of block
@@ -25,7 +26,9 @@ import java.lang.foreign.MemorySegment;
  * next row) after it and dropped. At stride 2 the padded input is stored as its four stride phases, as
  * {@link ImplicitConv} does: tap (ki, kj) of output (oh, ow) reads phase (ki % 2, kj % 2) at (oh + ki / 2, ow + kj / 2),
  * so neighbouring outputs read neighbouring pixels again.
- * The weight is reordered on every call into panels of 32 output channels, step (block, tap, ci) holding two vectors.
+ * The weight is reordered on every call into panels of 32 output channels, step (block, tap, ci) holding two vectors,
+ * by each thread for the panels it takes, just before their tiles, into a buffer that stays in its L2 (written to a
+ * shared 9.4 MB buffer first, the reorder took 16% of layer4's samples, most of them waiting on memory).
  * Needs 512-bit vectors (the 14 accumulators, 2 weight vectors and a broadcast fill 17 of AVX-512's 32 registers;
  * AVX2 has 16).
  */
@@ -40,7 +43,7 @@ final class Nchw16cConv {
 
     private static final ThreadLocal<float[]> BLOCKED = ThreadBuffers.floats();
     private static final ThreadLocal<float[]> WEIGHTS = ThreadBuffers.floats();
-    private static final ThreadLocal<float[]> WEIGHT_ROW = ThreadBuffers.floats();
+    private static final ThreadLocal<float[]> WEIGHT_ROWS = ThreadBuffers.floats();
     private static final ThreadLocal<float[]> TILE_SUMS = ThreadBuffers.floats();
     private static final ThreadLocal<float[]> PLANES = ThreadBuffers.floats();
     private static final ThreadLocal<float[]> TRANSPOSED = ThreadBuffers.floats();
@@ -87,10 +90,10 @@ final class Nchw16cConv {
     static void forward(MemorySegment x, long xAt, long sampleStride, int samples, Geometry geo, Weights weights,
                         float[] bias, int biasAt, MemorySegment out, long outAt, long outSampleStride) {
         boolean parallel = !IntraOpPool.inParallelRegion() && GemmThreading.accessibleFromPool(x, out, weights instanceof Weights.AsIs w ? w.data() : null, null);
-        float[] panels = reorder(weights, geo, parallel);
         Steps steps = steps(geo);
         int outPanels = geo.outputs() / OUTS;
-        // panels per group: as many as share L2 with the rows they read (ResNet layer2: all 4; layer4: 1 of 16)
+        // panels per group: as many as share L2 with the rows they read (ResNet layer2: all 4, each thread reordering
+        // them for its samples, since groups of 2 read the 6.8 MB blocked input twice and ran 1.02x slower; layer4: 1 of 16)
         int groups = Math.ceilDiv(outPanels, (int) Math.max(1, GROUP_WEIGHT_FLOATS / geo.panelFloats()));
         int group = Math.ceilDiv(outPanels, groups);
         // the blocked copy in chunks of samples that bound its buffer; the weight's panels serve every chunk
@@ -103,9 +106,16 @@ final class Nchw16cConv {
             int rowBlocks = Math.min(geo.outH(), Math.ceilDiv(UNITS_PER_CHUNK, groups * count));
             IntraOpPool.RangeBody units = (u0, u1) -> {
                 float[] tile = ThreadBuffers.atLeast(TILE_SUMS, TILE * OUTS);
+                float[] panels = ThreadBuffers.atLeast(WEIGHTS, (long) group * geo.panelFloats());
+                // a thread's units are contiguous, group by group: it reorders each group it meets once, into L2
+                int reordered = -1;
                 for (int u = (int) u0; u < u1; u++) {
                     int g = u / (count * rowBlocks), s = u / rowBlocks % count, rb = u % rowBlocks;
                     int p0 = g * group, p1 = Math.min(outPanels, p0 + group);
+                    if (g != reordered) {
+                        for (int p = p0; p < p1; p++) reorder(weights, geo, p, panels, (p - p0) * geo.panelFloats());
+                        reordered = g;
+                    }
                     int oh0 = rb * geo.outH() / rowBlocks, oh1 = (rb + 1) * geo.outH() / rowBlocks;
                     convolveRows(blocked, s * geo.sampleFloats(), geo, steps, panels, p0, p1, oh0, oh1, tile,
                             bias, biasAt, out, chunkOut + s * outSampleStride);
@@ -122,14 +132,17 @@ final class Nchw16cConv {
     /** Work units per chunk of samples, at least: a few per thread. */
     private static final int UNITS_PER_CHUNK = 16;
 
-    /** Output rows [oh0, oh1) of one sample for panels [p0, p1) of 32 outputs, every panel of a row before the next row. */
+    /**
+     * Output rows [oh0, oh1) of one sample for panels [p0, p1) of 32 outputs, every panel of a row before the next
+     * row; panel p reordered in w at {@code (p - p0)*panelFloats}.
+     */
     private static void convolveRows(float[] x, int xAt, Geometry geo, Steps steps, float[] w, int p0, int p1, int oh0, int oh1,
                                      float[] tile, float[] bias, int biasAt, MemorySegment out, long outAt) {
         int outH = geo.outH(), outW = geo.outW(), pixels = outH * outW, rowFloats = geo.phaseW() * BLOCK;
         for (int oh = oh0; oh < oh1; oh++) {
             StepList[] row = steps.lists()[steps.rowClass()[oh]];
             for (int p = p0; p < p1; p++) {
-                int wAt = p * geo.panelFloats();
+                int wAt = (p - p0) * geo.panelFloats();
                 for (int ow = 0; ow < outW; ow += TILE) {
                     tile(x, xAt + oh * rowFloats + ow * BLOCK, w, wAt, row[steps.columnClass()[ow / TILE]], tile);
                     int valid = Math.min(TILE, outW - ow);
@@ -227,55 +240,51 @@ final class Nchw16cConv {
     }
 
     /**
-     * The weight in panels of 32 outputs, panel p's step (block, tap, ci) at
-     * {@code [p*panelFloats + ((block*taps + tap)*16 + ci)*32]}, 32 outputs side by side. A panel's 32 weight rows
-     * are copied to the heap whole (one run each in the forward), then every step's two vectors are gathered from
-     * them in the order they are stored: a step's 32 reads fall in lines that the next 16*taps steps read again.
+     * Panel p of the weight, its 32 outputs, into {@code panels[to ...]}: step (block, tap, ci) at
+     * {@code to + ((block*taps + tap)*16 + ci)*32}, the 32 outputs side by side. Block by block, the 32 outputs' rows
+     * of that block (16*taps weights each, in the forward one run) are copied to an L1 buffer, then transposed 16 x 16
+     * in registers into the steps.
      */
-    private static float[] reorder(Weights weights, Geometry geo, boolean parallel) {
-        int taps = geo.taps(), inputs = geo.inputs(), outputs = geo.outputs(), row = inputs * taps;
-        // rows an odd number of lines apart: at layer4's 4608 floats the 32 rows a step reads fell in two L1 sets
-        int stride = (row / BLOCK | 1) * BLOCK + (row % BLOCK == 0 ? 0 : BLOCK);
-        float[] panels = ThreadBuffers.atLeast(WEIGHTS, (long) outputs * row);
-        IntraOpPool.RangeBody body = (p0, p1) -> {
-            float[] src = ThreadBuffers.atLeast(WEIGHT_ROW, (long) OUTS * stride);
-            for (int p = (int) p0; p < p1; p++) {
-                switch (weights) {
-                    case Weights.AsIs w -> {
-                        for (int v = 0; v < OUTS; v++) {
-                            long from = w.at() + (long) (p * OUTS + v) * row;
-                            MemorySegment.copy(w.data(), ElementAccess.F32, from * Float.BYTES, src, v * stride, row);
-                        }
-                    }
-                    case Weights.TransposedFlipped w -> {
-                        for (int c = 0; c < inputs; c++) {
-                            for (int v = 0, from = w.at() + (c * outputs + p * OUTS) * taps; v < OUTS; v++, from += taps) {
-                                for (int t = 0; t < taps; t++) src[v * stride + c * taps + t] = w.w()[from + taps - 1 - t];
-                            }
+    private static void reorder(Weights weights, Geometry geo, int p, float[] panels, int to) {
+        int taps = geo.taps(), inputs = geo.inputs(), outputs = geo.outputs(), run = BLOCK * taps;
+        // blocks per copy: each output's run of them is one sequential read the prefetcher follows
+        int chunk = Math.max(1, Math.min(geo.blocks(), REORDER_ROW_FLOATS / run));
+        float[] rows = ThreadBuffers.atLeast(WEIGHT_ROWS, (long) OUTS * chunk * run);
+        float[] columns = ThreadBuffers.atLeast(TRANSPOSED, BLOCK * BLOCK);
+        for (int b0 = 0; b0 < geo.blocks(); b0 += chunk) {
+            int n = Math.min(chunk, geo.blocks() - b0), stride = n * run;
+            switch (weights) {
+                case Weights.AsIs w -> {
+                    for (int v = 0; v < OUTS; v++) {
+                        long from = (w.at() + (long) (p * OUTS + v) * inputs * taps + (long) b0 * run) * Float.BYTES;
+                        for (int k = 0; k < stride; k += BLOCK, from += BLOCK * Float.BYTES) {
+                            FloatVector.fromMemorySegment(S, w.data(), from, ByteOrder.nativeOrder()).intoArray(rows, v * stride + k);
                         }
                     }
                 }
-                int to = p * geo.panelFloats();
-                float[] columns = ThreadBuffers.atLeast(TRANSPOSED, BLOCK * BLOCK);
-                for (int b = 0; b < geo.blocks(); b++) {
-                    // a block's steps are 16*taps neighbouring columns (ci, t) of every row: 16 x 16 transposes
-                    for (int k0 = 0; k0 < BLOCK * taps; k0 += BLOCK) {
-                        for (int half = 0; half < OUTS; half += BLOCK) {
-                            transpose16(src, half * stride + b * BLOCK * taps + k0, stride, columns, 0);
-                            for (int q = 0; q < BLOCK; q++) {
-                                int k = k0 + q, ci = k / taps, t = k % taps;
-                                FloatVector.fromArray(S, columns, q * BLOCK).intoArray(panels, to + ((b * taps + t) * BLOCK + ci) * OUTS + half);
-                            }
+                case Weights.TransposedFlipped w -> {
+                    for (int c = b0 * BLOCK; c < (b0 + n) * BLOCK; c++) {
+                        for (int v = 0, from = w.at() + (c * outputs + p * OUTS) * taps; v < OUTS; v++, from += taps) {
+                            for (int t = 0; t < taps; t++) rows[v * stride + (c - b0 * BLOCK) * taps + t] = w.w()[from + taps - 1 - t];
                         }
                     }
                 }
             }
-        };
-        int count = geo.outputs() / OUTS;
-        if (parallel && count > 1) IntraOpPool.parallelFor(count, 1, body);
-        else body.run(0, count);
-        return panels;
+            // a block's steps are its 16*taps columns (ci, t) of every row
+            for (int k0 = 0; k0 < stride; k0 += BLOCK) {
+                for (int half = 0; half < OUTS; half += BLOCK) {
+                    transpose16(rows, half * stride + k0, stride, columns, 0);
+                    for (int q = 0; q < BLOCK; q++) {
+                        int k = k0 + q, b = b0 + k / run, ci = k % run / taps, t = k % taps;
+                        FloatVector.fromArray(S, columns, q * BLOCK).intoArray(panels, to + ((b * taps + t) * BLOCK + ci) * OUTS + half);
+                    }
+                }
+            }
+        }
     }
+
+    /** Floats of one output's weights per copy in {@link #reorder}: 32 outputs' rows fill 72 KiB of L2. */
+    private static final int REORDER_ROW_FLOATS = 576;
 
     /**
      * The samples' planes in blocks of 16 channels, padded and split into stride phases: padded pixel (r, q) of
