@@ -1,6 +1,7 @@
 package dev.jtorch.cpu;
 
 import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorShuffle;
 import jdk.incubator.vector.VectorSpecies;
 
@@ -349,7 +350,7 @@ final class Nchw16cConv {
     /**
      * {@code dst[to + q*16 + r] = src[at + r*stride + q]} for r, q < 16: a 16 x 16 block transposed in registers, in
      * four rounds that each swap one bit of the row index with the same bit of the column index (rows r and r | bit
-     * exchange the lanes whose column has that bit set; one two-vector rearrange per row and round).
+     * exchange the lanes whose column has that bit set; a permute and a blend per row and round).
      */
     static void transpose16(float[] src, int at, int stride, float[] dst, int to) {
         FloatVector r0 = FloatVector.fromArray(S, src, at + 0 * stride);
@@ -369,38 +370,38 @@ final class Nchw16cConv {
         FloatVector r14 = FloatVector.fromArray(S, src, at + 14 * stride);
         FloatVector r15 = FloatVector.fromArray(S, src, at + 15 * stride);
         FloatVector x, y;
-        x = r0; y = r1; r0 = x.rearrange(KEEP0, y); r1 = x.rearrange(SWAP0, y);
-        x = r2; y = r3; r2 = x.rearrange(KEEP0, y); r3 = x.rearrange(SWAP0, y);
-        x = r4; y = r5; r4 = x.rearrange(KEEP0, y); r5 = x.rearrange(SWAP0, y);
-        x = r6; y = r7; r6 = x.rearrange(KEEP0, y); r7 = x.rearrange(SWAP0, y);
-        x = r8; y = r9; r8 = x.rearrange(KEEP0, y); r9 = x.rearrange(SWAP0, y);
-        x = r10; y = r11; r10 = x.rearrange(KEEP0, y); r11 = x.rearrange(SWAP0, y);
-        x = r12; y = r13; r12 = x.rearrange(KEEP0, y); r13 = x.rearrange(SWAP0, y);
-        x = r14; y = r15; r14 = x.rearrange(KEEP0, y); r15 = x.rearrange(SWAP0, y);
-        x = r0; y = r2; r0 = x.rearrange(KEEP1, y); r2 = x.rearrange(SWAP1, y);
-        x = r1; y = r3; r1 = x.rearrange(KEEP1, y); r3 = x.rearrange(SWAP1, y);
-        x = r4; y = r6; r4 = x.rearrange(KEEP1, y); r6 = x.rearrange(SWAP1, y);
-        x = r5; y = r7; r5 = x.rearrange(KEEP1, y); r7 = x.rearrange(SWAP1, y);
-        x = r8; y = r10; r8 = x.rearrange(KEEP1, y); r10 = x.rearrange(SWAP1, y);
-        x = r9; y = r11; r9 = x.rearrange(KEEP1, y); r11 = x.rearrange(SWAP1, y);
-        x = r12; y = r14; r12 = x.rearrange(KEEP1, y); r14 = x.rearrange(SWAP1, y);
-        x = r13; y = r15; r13 = x.rearrange(KEEP1, y); r15 = x.rearrange(SWAP1, y);
-        x = r0; y = r4; r0 = x.rearrange(KEEP2, y); r4 = x.rearrange(SWAP2, y);
-        x = r1; y = r5; r1 = x.rearrange(KEEP2, y); r5 = x.rearrange(SWAP2, y);
-        x = r2; y = r6; r2 = x.rearrange(KEEP2, y); r6 = x.rearrange(SWAP2, y);
-        x = r3; y = r7; r3 = x.rearrange(KEEP2, y); r7 = x.rearrange(SWAP2, y);
-        x = r8; y = r12; r8 = x.rearrange(KEEP2, y); r12 = x.rearrange(SWAP2, y);
-        x = r9; y = r13; r9 = x.rearrange(KEEP2, y); r13 = x.rearrange(SWAP2, y);
-        x = r10; y = r14; r10 = x.rearrange(KEEP2, y); r14 = x.rearrange(SWAP2, y);
-        x = r11; y = r15; r11 = x.rearrange(KEEP2, y); r15 = x.rearrange(SWAP2, y);
-        x = r0; y = r8; r0 = x.rearrange(KEEP3, y); r8 = x.rearrange(SWAP3, y);
-        x = r1; y = r9; r1 = x.rearrange(KEEP3, y); r9 = x.rearrange(SWAP3, y);
-        x = r2; y = r10; r2 = x.rearrange(KEEP3, y); r10 = x.rearrange(SWAP3, y);
-        x = r3; y = r11; r3 = x.rearrange(KEEP3, y); r11 = x.rearrange(SWAP3, y);
-        x = r4; y = r12; r4 = x.rearrange(KEEP3, y); r12 = x.rearrange(SWAP3, y);
-        x = r5; y = r13; r5 = x.rearrange(KEEP3, y); r13 = x.rearrange(SWAP3, y);
-        x = r6; y = r14; r6 = x.rearrange(KEEP3, y); r14 = x.rearrange(SWAP3, y);
-        x = r7; y = r15; r7 = x.rearrange(KEEP3, y); r15 = x.rearrange(SWAP3, y);
+        x = r0; y = r1; r0 = x.blend(y.rearrange(UP0), HIGH0); r1 = x.rearrange(DOWN0).blend(y, HIGH0);
+        x = r2; y = r3; r2 = x.blend(y.rearrange(UP0), HIGH0); r3 = x.rearrange(DOWN0).blend(y, HIGH0);
+        x = r4; y = r5; r4 = x.blend(y.rearrange(UP0), HIGH0); r5 = x.rearrange(DOWN0).blend(y, HIGH0);
+        x = r6; y = r7; r6 = x.blend(y.rearrange(UP0), HIGH0); r7 = x.rearrange(DOWN0).blend(y, HIGH0);
+        x = r8; y = r9; r8 = x.blend(y.rearrange(UP0), HIGH0); r9 = x.rearrange(DOWN0).blend(y, HIGH0);
+        x = r10; y = r11; r10 = x.blend(y.rearrange(UP0), HIGH0); r11 = x.rearrange(DOWN0).blend(y, HIGH0);
+        x = r12; y = r13; r12 = x.blend(y.rearrange(UP0), HIGH0); r13 = x.rearrange(DOWN0).blend(y, HIGH0);
+        x = r14; y = r15; r14 = x.blend(y.rearrange(UP0), HIGH0); r15 = x.rearrange(DOWN0).blend(y, HIGH0);
+        x = r0; y = r2; r0 = x.blend(y.rearrange(UP1), HIGH1); r2 = x.rearrange(DOWN1).blend(y, HIGH1);
+        x = r1; y = r3; r1 = x.blend(y.rearrange(UP1), HIGH1); r3 = x.rearrange(DOWN1).blend(y, HIGH1);
+        x = r4; y = r6; r4 = x.blend(y.rearrange(UP1), HIGH1); r6 = x.rearrange(DOWN1).blend(y, HIGH1);
+        x = r5; y = r7; r5 = x.blend(y.rearrange(UP1), HIGH1); r7 = x.rearrange(DOWN1).blend(y, HIGH1);
+        x = r8; y = r10; r8 = x.blend(y.rearrange(UP1), HIGH1); r10 = x.rearrange(DOWN1).blend(y, HIGH1);
+        x = r9; y = r11; r9 = x.blend(y.rearrange(UP1), HIGH1); r11 = x.rearrange(DOWN1).blend(y, HIGH1);
+        x = r12; y = r14; r12 = x.blend(y.rearrange(UP1), HIGH1); r14 = x.rearrange(DOWN1).blend(y, HIGH1);
+        x = r13; y = r15; r13 = x.blend(y.rearrange(UP1), HIGH1); r15 = x.rearrange(DOWN1).blend(y, HIGH1);
+        x = r0; y = r4; r0 = x.blend(y.rearrange(UP2), HIGH2); r4 = x.rearrange(DOWN2).blend(y, HIGH2);
+        x = r1; y = r5; r1 = x.blend(y.rearrange(UP2), HIGH2); r5 = x.rearrange(DOWN2).blend(y, HIGH2);
+        x = r2; y = r6; r2 = x.blend(y.rearrange(UP2), HIGH2); r6 = x.rearrange(DOWN2).blend(y, HIGH2);
+        x = r3; y = r7; r3 = x.blend(y.rearrange(UP2), HIGH2); r7 = x.rearrange(DOWN2).blend(y, HIGH2);
+        x = r8; y = r12; r8 = x.blend(y.rearrange(UP2), HIGH2); r12 = x.rearrange(DOWN2).blend(y, HIGH2);
+        x = r9; y = r13; r9 = x.blend(y.rearrange(UP2), HIGH2); r13 = x.rearrange(DOWN2).blend(y, HIGH2);
+        x = r10; y = r14; r10 = x.blend(y.rearrange(UP2), HIGH2); r14 = x.rearrange(DOWN2).blend(y, HIGH2);
+        x = r11; y = r15; r11 = x.blend(y.rearrange(UP2), HIGH2); r15 = x.rearrange(DOWN2).blend(y, HIGH2);
+        x = r0; y = r8; r0 = x.blend(y.rearrange(UP3), HIGH3); r8 = x.rearrange(DOWN3).blend(y, HIGH3);
+        x = r1; y = r9; r1 = x.blend(y.rearrange(UP3), HIGH3); r9 = x.rearrange(DOWN3).blend(y, HIGH3);
+        x = r2; y = r10; r2 = x.blend(y.rearrange(UP3), HIGH3); r10 = x.rearrange(DOWN3).blend(y, HIGH3);
+        x = r3; y = r11; r3 = x.blend(y.rearrange(UP3), HIGH3); r11 = x.rearrange(DOWN3).blend(y, HIGH3);
+        x = r4; y = r12; r4 = x.blend(y.rearrange(UP3), HIGH3); r12 = x.rearrange(DOWN3).blend(y, HIGH3);
+        x = r5; y = r13; r5 = x.blend(y.rearrange(UP3), HIGH3); r13 = x.rearrange(DOWN3).blend(y, HIGH3);
+        x = r6; y = r14; r6 = x.blend(y.rearrange(UP3), HIGH3); r14 = x.rearrange(DOWN3).blend(y, HIGH3);
+        x = r7; y = r15; r7 = x.blend(y.rearrange(UP3), HIGH3); r15 = x.rearrange(DOWN3).blend(y, HIGH3);
         r0.intoArray(dst, to + 0); r1.intoArray(dst, to + 16); r2.intoArray(dst, to + 32); r3.intoArray(dst, to + 48);
         r4.intoArray(dst, to + 64); r5.intoArray(dst, to + 80); r6.intoArray(dst, to + 96); r7.intoArray(dst, to + 112);
         r8.intoArray(dst, to + 128); r9.intoArray(dst, to + 144); r10.intoArray(dst, to + 160); r11.intoArray(dst, to + 176);
@@ -408,21 +409,29 @@ final class Nchw16cConv {
     }
 
     /**
-     * Round b's shuffles: lane c of row r (bit b clear) keeps x[c] or takes y[c - bit]; of row r | bit, takes x[c + bit]
-     * or keeps y[c]. A negative index takes y's lane (index + 16).
+     * Round b's permutes and mask: {@code UPb} moves lane c - bit to lane c, {@code DOWNb} lane c + bit to lane c (each
+     * where that lane exists, lane c itself elsewhere); {@code HIGHb} is set on the lanes whose index has bit b. So row
+     * r (bit clear) keeps x[c] and takes y[c - bit] where c has the bit, and row r | bit takes x[c + bit] and keeps y[c]:
+     * a permute and a blend each, where a two-vector rearrange costs two permutes, a blend and the check of its indices.
      */
-    private static final VectorShuffle<Float> KEEP0 = swapShuffle(0, false), SWAP0 = swapShuffle(0, true),
-            KEEP1 = swapShuffle(1, false), SWAP1 = swapShuffle(1, true), KEEP2 = swapShuffle(2, false),
-            SWAP2 = swapShuffle(2, true), KEEP3 = swapShuffle(3, false), SWAP3 = swapShuffle(3, true);
+    private static final VectorShuffle<Float> UP0 = shift(0, -1), DOWN0 = shift(0, 1), UP1 = shift(1, -1), DOWN1 = shift(1, 1),
+            UP2 = shift(2, -1), DOWN2 = shift(2, 1), UP3 = shift(3, -1), DOWN3 = shift(3, 1);
+    private static final VectorMask<Float> HIGH0 = high(0), HIGH1 = high(1), HIGH2 = high(2), HIGH3 = high(3);
 
-    private static VectorShuffle<Float> swapShuffle(int b, boolean upper) {
+    private static VectorShuffle<Float> shift(int b, int direction) {
         int bit = 1 << b;
         int[] index = new int[BLOCK];
         for (int c = 0; c < BLOCK; c++) {
             boolean set = (c & bit) != 0;
-            index[c] = upper ? (set ? c - BLOCK : c | bit) : (set ? (c & ~bit) - BLOCK : c);
+            index[c] = direction < 0 ? (set ? c - bit : c) : (set ? c : c + bit);
         }
         return VectorShuffle.fromArray(S, index, 0);
+    }
+
+    private static VectorMask<Float> high(int b) {
+        boolean[] set = new boolean[BLOCK];
+        for (int c = 0; c < BLOCK; c++) set[c] = (c & (1 << b)) != 0;
+        return VectorMask.fromArray(S, set, 0);
     }
 
     /**
