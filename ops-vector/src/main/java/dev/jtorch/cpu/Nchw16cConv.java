@@ -171,6 +171,7 @@ final class Nchw16cConv {
         for (int i = 0; i < xs.length; i++) {
             int xo = xAt + xs[i], wo = wAt + ws[i];
             byte kind = kinds[i];
+            // the step written out once per kind: the 14 sums are this method's locals, which no helper could update
             if (kind == NONE) {
                 for (int ci = 0; ci < BLOCK; ci++, xo++, wo += OUTS) {
                     FloatVector b0 = FloatVector.fromArray(S, w, wo), b1 = FloatVector.fromArray(S, w, wo + 16);
