@@ -95,10 +95,11 @@ final class Nchw16cConv {
         Steps steps = steps(geo);
         int outPanels = geo.outputs() / OUTS;
         // panels per group: as many as share L2 with the rows they read (ResNet layer2: all 4, each thread reordering
-        // them for its samples, since groups of 2 read the 6.8 MB blocked input twice and ran 1.02x slower; layer4: 1 of 16)
+        // them for its samples, since groups of 2 read the 6.8 MB blocked input twice and ran 1.05x slower; layer4: 1 of 16)
         int groups = Math.ceilDiv(outPanels, (int) Math.max(1, GROUP_WEIGHT_FLOATS / geo.panelFloats()));
         int group = Math.ceilDiv(outPanels, groups);
-        // the blocked copy in chunks of samples that bound its buffer; the weight's panels serve every chunk
+        // the blocked copy in chunks of samples that bound its buffer, each chunk's units reordering the panels they
+        // take again (ResNet's batches are one chunk)
         int chunk = (int) Math.max(1, Math.min(samples, ConvolutionKernels.WEIGHT_GRAD_CHUNK_FLOATS / geo.sampleFloats()));
         for (int first = 0; first < samples; first += chunk) {
             int count = Math.min(chunk, samples - first);
