@@ -47,10 +47,8 @@ final class Nchw16cConv {
     private static final ThreadLocal<float[]> WEIGHT_ROWS = ThreadBuffers.floats();
     private static final ThreadLocal<float[]> TILE_SUMS = ThreadBuffers.floats();
     private static final ThreadLocal<float[]> PLANES = ThreadBuffers.floats();
-    private static final ThreadLocal<float[]> TRANSPOSED = ThreadBuffers.floats();
     private static final byte NONE = (byte) Edge.NONE.ordinal(), FIRST = (byte) Edge.FIRST.ordinal();
-    /** Row offsets of a transposed block stored whole: row q at 16q. */
-    static final int[] CONTIGUOUS = java.util.stream.IntStream.range(0, BLOCK).map(q -> q * BLOCK).toArray();
+    private static final ThreadLocal<int[]> COLUMN_AT = ThreadLocal.withInitial(() -> new int[0]);
     private static final ThreadLocal<int[]> STEP_AT = ThreadLocal.withInitial(() -> new int[0]);
     private static final ThreadLocal<int[]> TAP_STRIDES = ThreadLocal.withInitial(() -> new int[BLOCK]);
     private static final ThreadLocal<Steps[]> STEPS = ThreadLocal.withInitial(() -> new Steps[4]);
@@ -318,10 +316,18 @@ final class Nchw16cConv {
     private static float[] block(MemorySegment x, long xAt, long sampleStride, int samples, Geometry geo, boolean parallel) {
         int blocks = geo.blocks(), h = geo.h(), w = geo.w(), plane = h * w;
         float[] blocked = ThreadBuffers.atLeast(BLOCKED, (long) samples * geo.sampleFloats() + BLOCK);
+        int st = geo.stride(), ph = geo.phaseH(), pw = geo.phaseW(), phaseFloats = ph * pw * BLOCK;
+        // where input column j goes from its row's start, for the columns that tiles read (a prefix: pc grows with j)
+        if (COLUMN_AT.get().length < w) COLUMN_AT.set(new int[w]);
+        int[] columnAt = COLUMN_AT.get();
+        int columns = 0;
+        while (columns < w && (columns + geo.padW()) / st < pw) {
+            int col = columns + geo.padW();
+            columnAt[columns++] = col % st * phaseFloats + col / st * BLOCK;
+        }
+        int read = columns;
         IntraOpPool.RangeBody body = (u0, u1) -> {
             float[] planes = ThreadBuffers.atLeast(PLANES, (long) BLOCK * plane);
-            float[] pixels = ThreadBuffers.atLeast(TRANSPOSED, BLOCK * BLOCK);
-            int st = geo.stride(), ph = geo.phaseH(), pw = geo.phaseW(), phaseFloats = ph * pw * BLOCK;
             for (int u = (int) u0; u < u1; u++) {
                 int s = u / blocks, b = u % blocks, base = s * geo.sampleFloats() + b * geo.blockFloats();
                 MemorySegment.copy(x, ElementAccess.F32, (xAt + s * sampleStride + (long) b * BLOCK * plane) * Float.BYTES, planes, 0, BLOCK * plane);
@@ -331,17 +337,9 @@ final class Nchw16cConv {
                     if (pr >= ph) break;
                     int row = base + (r % st) * st * phaseFloats + pr * pw * BLOCK, j = 0;
                     // 16 pixels of a row at a time: their 16 channels, one pixel per transposed row
-                    for (; j + BLOCK <= w; j += BLOCK) {
-                        transpose16(planes, i * w + j, plane, pixels, 0, CONTIGUOUS, 0);
-                        for (int q = 0; q < BLOCK; q++) {
-                            int col = j + q + geo.padW(), pc = col / st;
-                            if (pc < pw) FloatVector.fromArray(S, pixels, q * BLOCK).intoArray(blocked, row + col % st * phaseFloats + pc * BLOCK);
-                        }
-                    }
-                    for (; j < w; j++) {
-                        int col = j + geo.padW(), pc = col / st, to = row + col % st * phaseFloats + pc * BLOCK;
-                        if (pc >= pw) break;
-                        for (int ci = 0, e = i * w + j; ci < BLOCK; ci++, e += plane) blocked[to + ci] = planes[e];
+                    for (; j + BLOCK <= read; j += BLOCK) transpose16(planes, i * w + j, plane, blocked, row, columnAt, j);
+                    for (; j < read; j++) {
+                        for (int ci = 0, e = i * w + j, to = row + columnAt[j]; ci < BLOCK; ci++, e += plane) blocked[to + ci] = planes[e];
                     }
                 }
             }
@@ -371,10 +369,10 @@ final class Nchw16cConv {
     }
 
     /**
-     * {@code dst[to + rowAt[rowsAt + q] + r] = src[at + r*stride + q]} for r, q < 16 ({@link #CONTIGUOUS} as rowAt
-     * puts the rows side by side): a 16 x 16 block transposed in registers, in
-     * four rounds that each swap one bit of the row index with the same bit of the column index (rows r and r | bit
-     * exchange the lanes whose column has that bit set; a permute and a blend per row and round).
+     * {@code dst[to + rowAt[rowsAt + q] + r] = src[at + r*stride + q]} for r, q < 16: a 16 x 16 block transposed in
+     * registers, each row stored where the table says, in four rounds that each swap one bit of the row index with the
+     * same bit of the column index (rows r and r | bit exchange the lanes whose column has that bit set; a permute and
+     * a blend per row and round).
      */
     static void transpose16(float[] src, int at, int stride, float[] dst, int to, int[] rowAt, int rowsAt) {
         FloatVector r0 = FloatVector.fromArray(S, src, at + 0 * stride);
