@@ -338,8 +338,13 @@ final class Nchw16cConv {
                     int row = base + (r % st) * st * phaseFloats + pr * pw * BLOCK, j = 0;
                     // 16 pixels of a row at a time: their 16 channels, one pixel per transposed row
                     for (; j + BLOCK <= read; j += BLOCK) transpose16(planes, i * w + j, plane, blocked, row, columnAt, j);
-                    for (; j < read; j++) {
-                        for (int ci = 0, e = i * w + j, to = row + columnAt[j]; ci < BLOCK; ci++, e += plane) blocked[to + ci] = planes[e];
+                    // the last pixels as a run that overlaps the one before (rewriting the same values), not one by one
+                    if (j < read && read >= BLOCK) {
+                        transpose16(planes, i * w + read - BLOCK, plane, blocked, row, columnAt, read - BLOCK);
+                    } else {
+                        for (; j < read; j++) {
+                            for (int ci = 0, e = i * w + j, to = row + columnAt[j]; ci < BLOCK; ci++, e += plane) blocked[to + ci] = planes[e];
+                        }
                     }
                 }
             }
