@@ -9,16 +9,12 @@ import static org.junit.jupiter.api.Assertions.fail;
  * its vectors until C2 has compiled a kernel, so a case gets measurement windows until one allocates nothing, for
  * at most {@link #WINDOWS_SECONDS}. A count of windows was not enough: with 512-bit kernels on 2 cores, C2's one
  * thread was still compiling after 5000 calls in some runs (the same case reached zero after 2-5 s in every run).
- * 20 s was not enough either: GemmAllocationTest switches the micro-kernel's width, the shared Vector API methods
- * compiled for one shape meet another and deoptimize, and C2 logged about 3,700 compilations in the 20 s the
- * transposed-A packing case then waited, none of them that case's loop (it failed in 2 of 9 runs of the module here,
- * session 26; passing, it takes 0.4 s).
  */
 final class SteadyStateAllocation {
     private static final com.sun.management.ThreadMXBean THREADS =
             (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
     static final int CALLS_PER_WINDOW = 50;
-    private static final long WINDOWS_SECONDS = 90;
+    private static final long WINDOWS_SECONDS = 20;
 
     private SteadyStateAllocation() {}
 
