@@ -118,9 +118,10 @@ class ConvolutionKernelsTest {
      * The forward directly over 16-channel blocks (Nchw16cConv, 512-bit vectors), 64 outputs per group so that
      * ChannelVectorConv (at most 32) does not take them: 7x7 maps whose first and last rows skip a kernel row and
      * whose one tile leaves out its first pixel for the left kernel column, its last for the right (ResNet layer4's
-     * form); 14-wide rows, whose first tile leaves out its first pixel and whose second its last; stride 2 over the phases with 10-wide rows (a tile of 7 and one of 3) and odd heights without
-     * padding; groups with an uneven kernel and padding 2; a 5x5 kernel whose rows skip one and two kernel rows; 2x2
-     * taps at stride 2; padding wider than the kernel (rows of padding alone: the bias).
+     * form); 14-wide rows, whose first tile leaves out its first pixel and whose second its last; stride 2 over the
+     * phases with 10-wide rows (a tile of 7 and one of 3) and odd heights without padding; groups with an uneven
+     * kernel and padding 2; a 5x5 kernel whose rows skip one and two kernel rows; 2x2 taps at stride 2; padding wider
+     * than the kernel (rows of padding alone: the bias).
      */
     static List<Case> nchw16cForwardCases() {
         return List.of(new Case(3, 32, 64, 7, 7, 3, 3, 1, 1, 1, 1), new Case(2, 16, 64, 5, 14, 3, 3, 1, 1, 1, 1),
@@ -303,8 +304,11 @@ class ConvolutionKernelsTest {
         for (Case k : inputGradients) {
             assertEquals(sixteenLanes, ConvolutionKernels.nchw16cInputGradient(shape(k)) && !ConvolutionKernels.winograd(shape(k)), k.toString());
         }
-        assertTrue(!ConvolutionKernels.nchw16cInputGradient(shape(nchw16cForwardCases().get(1))));   // stride 2
-        assertTrue(!ConvolutionKernels.nchw16cInputGradient(shape(nchw16cForwardCases().get(6))));   // padding 3 of a 3x3 kernel
+        // each refusal beside the same shape with the one property changed, which the input gradient takes
+        assertEquals(sixteenLanes, ConvolutionKernels.nchw16cInputGradient(shape(new Case(2, 32, 64, 9, 9, 3, 3, 1, 1, 1, 1))));
+        assertTrue(!ConvolutionKernels.nchw16cInputGradient(shape(new Case(2, 32, 64, 9, 9, 3, 3, 2, 1, 1, 1))));   // stride 2
+        assertEquals(sixteenLanes, ConvolutionKernels.nchw16cInputGradient(shape(new Case(1, 32, 64, 4, 4, 3, 3, 1, 2, 1, 1))));
+        assertTrue(!ConvolutionKernels.nchw16cInputGradient(shape(new Case(1, 32, 64, 4, 4, 3, 3, 1, 3, 1, 1))));   // padding 3 of a 3x3 kernel
         assertTrue(ConvolutionKernels.nchw16cInputGradient(shape(new Case(4, 512, 512, 7, 7, 3, 3, 1, 1, 1, 1))) == sixteenLanes);
         assertTrue(ConvolutionKernels.nchw16c(shape(new Case(4, 512, 512, 7, 7, 3, 3, 1, 1, 1, 1))) == sixteenLanes);
         assertTrue(ConvolutionKernels.nchw16c(shape(new Case(4, 128, 128, 56, 56, 3, 3, 2, 1, 1, 1))) == sixteenLanes);
