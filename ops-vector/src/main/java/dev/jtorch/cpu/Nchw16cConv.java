@@ -48,8 +48,6 @@ final class Nchw16cConv {
     private static final ThreadLocal<float[]> TILE_SUMS = ThreadBuffers.floats();
     private static final ThreadLocal<float[]> PLANES = ThreadBuffers.floats();
     private static final byte NONE = (byte) Edge.NONE.ordinal(), FIRST = (byte) Edge.FIRST.ordinal();
-    private static final ThreadLocal<int[]> COLUMN_AT = ThreadLocal.withInitial(() -> new int[0]);
-    private static final ThreadLocal<int[]> STEP_AT = ThreadLocal.withInitial(() -> new int[0]);
     private static final ThreadLocal<int[]> TAP_STRIDES = ThreadLocal.withInitial(() -> new int[BLOCK]);
     private static final ThreadLocal<Steps[]> STEPS = ThreadLocal.withInitial(() -> new Steps[4]);
 
@@ -78,6 +76,8 @@ final class Nchw16cConv {
         int taps() { return kH * kW; }
         /** Floats of one panel of 32 outputs of the reordered weight. */
         int panelFloats() { return inputs * taps() * OUTS; }
+        /** Blocks per copy in the forward's reorder: each output's run of them is one sequential read the prefetcher follows. */
+        int reorderBlocks() { return Math.max(1, Math.min(blocks(), REORDER_ROW_FLOATS / (BLOCK * taps()))); }
         /** Where tap (ki, kj) of a tile's first pixel reads, from the pixel's own position, in floats. */
         int tapOffset(int ki, int kj) {
             return (((ki % stride) * stride + kj % stride) * phaseH() + ki / stride) * phaseW() * BLOCK + kj / stride * BLOCK;
@@ -104,7 +104,7 @@ final class Nchw16cConv {
         int chunk = (int) Math.max(1, Math.min(samples, ConvolutionKernels.WEIGHT_GRAD_CHUNK_FLOATS / geo.sampleFloats()));
         for (int first = 0; first < samples; first += chunk) {
             int count = Math.min(chunk, samples - first);
-            float[] blocked = block(x, xAt + first * sampleStride, sampleStride, count, geo, parallel);
+            float[] blocked = block(x, xAt + first * sampleStride, sampleStride, count, geo, steps, parallel);
             long chunkOut = outAt + first * outSampleStride;
             // enough units that a late thread finds work: rows split in blocks when groups x samples are few
             int rowBlocks = Math.min(geo.outH(), Math.ceilDiv(UNITS_PER_CHUNK, groups * count));
@@ -117,7 +117,7 @@ final class Nchw16cConv {
                     int g = u / (count * rowBlocks), s = u / rowBlocks % count, rb = u % rowBlocks;
                     int p0 = g * group, p1 = Math.min(outPanels, p0 + group);
                     if (g != reordered) {
-                        for (int p = p0; p < p1; p++) reorder(weights, geo, p, panels, (p - p0) * geo.panelFloats());
+                        for (int p = p0; p < p1; p++) reorder(weights, geo, steps, p, panels, (p - p0) * geo.panelFloats());
                         reordered = g;
                     }
                     int oh0 = rb * geo.outH() / rowBlocks, oh1 = (rb + 1) * geo.outH() / rowBlocks;
@@ -248,28 +248,22 @@ final class Nchw16cConv {
      * Panel p of the weight, its 32 outputs, into {@code panels[to ...]}: step (block, tap, ci) at
      * {@code to + ((block*taps + tap)*16 + ci)*32}, the 32 outputs side by side.
      */
-    private static void reorder(Weights weights, Geometry geo, int p, float[] panels, int to) {
+    private static void reorder(Weights weights, Geometry geo, Steps steps, int p, float[] panels, int to) {
         switch (weights) {
-            case Weights.AsIs w -> reorderRows(w, geo, p, panels, to);
+            case Weights.AsIs w -> reorderRows(w, geo, steps.stepAt(), p, panels, to);
             case Weights.TransposedFlipped w -> reorderFlipped(w, geo, p, panels, to);
         }
     }
 
     /**
-     * The forward's W: block by block, the 32 outputs' rows of that block (16*taps weights each, one run) are copied
-     * to an L1 buffer, then transposed 16 x 16 in registers into the steps (each transposed row stored straight to its
-     * step; through a staging block, layer4's forward took 1.08x the time, and transposed straight from W's segment,
-     * with no copy, 1.08x too).
+     * The forward's W: a few blocks at a time, the 32 outputs' rows of those blocks (16*taps weights a block, one run
+     * per output) are copied to a heap buffer, then transposed 16 x 16 in registers, each transposed row stored
+     * straight to its step ({@code stepAt}). Through a staging block, layer4's forward took 1.08x the time, and
+     * transposed straight from W's segment, with no copy, 1.08x too.
      */
-    private static void reorderRows(Weights.AsIs w, Geometry geo, int p, float[] panels, int to) {
-        int taps = geo.taps(), run = BLOCK * taps;
-        // blocks per copy: each output's run of them is one sequential read the prefetcher follows
-        int chunk = Math.max(1, Math.min(geo.blocks(), REORDER_ROW_FLOATS / run));
+    private static void reorderRows(Weights.AsIs w, Geometry geo, int[] stepAt, int p, float[] panels, int to) {
+        int taps = geo.taps(), run = BLOCK * taps, chunk = geo.reorderBlocks();
         float[] rows = ThreadBuffers.atLeast(WEIGHT_ROWS, (long) OUTS * chunk * run);
-        // where column k (block b0 + k / run, then ci, t) of a chunk's rows goes, from the chunk's first step
-        int[] stepAt = STEP_AT.get();
-        if (stepAt.length < chunk * run) STEP_AT.set(stepAt = new int[chunk * run]);
-        for (int k = 0; k < chunk * run; k++) stepAt[k] = ((k / run * taps + k % taps) * BLOCK + k % run / taps) * OUTS;
         for (int b0 = 0; b0 < geo.blocks(); b0 += chunk) {
             int n = Math.min(chunk, geo.blocks() - b0), stride = n * run;
             for (int v = 0; v < OUTS; v++) {
@@ -314,19 +308,12 @@ final class Nchw16cConv {
      * channel b*16 + ci of sample s at {@code [s*sampleFloats + b*blockFloats + (((r % st)*st + q % st)*phaseH + r / st)*phaseW*16
      * + q / st*16 + ci]}, zeros where (r, q) is padding.
      */
-    private static float[] block(MemorySegment x, long xAt, long sampleStride, int samples, Geometry geo, boolean parallel) {
+    private static float[] block(MemorySegment x, long xAt, long sampleStride, int samples, Geometry geo, Steps steps, boolean parallel) {
         int blocks = geo.blocks(), h = geo.h(), w = geo.w(), plane = h * w;
         float[] blocked = ThreadBuffers.atLeast(BLOCKED, (long) samples * geo.sampleFloats() + BLOCK);
         int st = geo.stride(), ph = geo.phaseH(), pw = geo.phaseW(), phaseFloats = ph * pw * BLOCK;
-        // where input column j goes from its row's start, for the columns that tiles read (a prefix: pc grows with j)
-        if (COLUMN_AT.get().length < w) COLUMN_AT.set(new int[w]);
-        int[] columnAt = COLUMN_AT.get();
-        int columns = 0;
-        while (columns < w && (columns + geo.padW()) / st < pw) {
-            int col = columns + geo.padW();
-            columnAt[columns++] = col % st * phaseFloats + col / st * BLOCK;
-        }
-        int read = columns;
+        int[] columnAt = steps.columnAt();
+        int read = columnAt.length;
         IntraOpPool.RangeBody body = (u0, u1) -> {
             float[] planes = ThreadBuffers.atLeast(PLANES, (long) BLOCK * plane);
             for (int u = (int) u0; u < u1; u++) {
@@ -477,9 +464,15 @@ final class Nchw16cConv {
     /**
      * The step lists of one geometry: output row oh reads kernel rows [lo, hi) that fall inside the input (the
      * others read only padding and are skipped), {@code rowClass[oh]} names them; tile t of a row reads the padding
-     * on its left or right edge as {@code columnClass[t]} names; {@code lists[rowClass][columnClass]}.
+     * on its left or right edge as {@code columnClass[t]} names; {@code lists[rowClass][columnClass]}. With them the
+     * geometry's two copy tables: where column k of the reorder's rows (block k / run of its chunk, then ci, t) goes
+     * from the chunk's first step, and where input column j goes in the blocked copy from its row's start, for the
+     * columns that tiles read (a prefix: the phase column grows with j).
      */
-    private record Steps(Geometry geo, int[] rowClass, int[] columnClass, StepList[][] lists) {}
+    private record Steps(Geometry geo, int[] rowClass, int[] columnClass, StepList[][] lists, int[] stepAt, int[] columnAt) {}
+
+    /** A class of output rows: the kernel rows [lo, hi) that fall inside the input. */
+    private record KernelRows(int lo, int hi) {}
 
     /** The steps of recent geometries: a training step alternates a layer's forward and its input gradient. */
     private static Steps steps(Geometry geo) {
@@ -509,20 +502,30 @@ final class Nchw16cConv {
             columnClass[t] = cls;
         }
         int[] rowClass = new int[geo.outH()];
-        java.util.List<int[]> rows = new java.util.ArrayList<>();
+        java.util.List<KernelRows> rows = new java.util.ArrayList<>();
         for (int oh = 0; oh < geo.outH(); oh++) {
             int top = oh * geo.stride() - geo.padH();
-            int lo = Math.min(kH, Math.max(0, -top)), hi = Math.max(lo, Math.min(kH, geo.h() - top));
-            int cls = 0;
-            while (cls < rows.size() && !java.util.Arrays.equals(rows.get(cls), new int[] {lo, hi})) cls++;
-            if (cls == rows.size()) rows.add(new int[] {lo, hi});
+            int lo = Math.min(kH, Math.max(0, -top));
+            var kernelRows = new KernelRows(lo, Math.max(lo, Math.min(kH, geo.h() - top)));
+            int cls = rows.indexOf(kernelRows);
+            if (cls < 0) { cls = rows.size(); rows.add(kernelRows); }
             rowClass[oh] = cls;
         }
         StepList[][] lists = new StepList[rows.size()][columns.size()];
         for (int r = 0; r < rows.size(); r++) {
-            for (int c = 0; c < columns.size(); c++) lists[r][c] = stepList(geo, rows.get(r)[0], rows.get(r)[1], columns.get(c));
+            for (int c = 0; c < columns.size(); c++) lists[r][c] = stepList(geo, rows.get(r), columns.get(c));
         }
-        return new Steps(geo, rowClass, columnClass, lists);
+        int taps = geo.taps(), run = BLOCK * taps;
+        int[] stepAt = new int[geo.reorderBlocks() * run];
+        for (int k = 0; k < stepAt.length; k++) stepAt[k] = ((k / run * taps + k % taps) * BLOCK + k % run / taps) * OUTS;
+        int st = geo.stride(), phaseFloats = geo.phaseH() * geo.phaseW() * BLOCK, read = 0;
+        while (read < geo.w() && (read + geo.padW()) / st < geo.phaseW()) read++;
+        int[] columnAt = new int[read];
+        for (int j = 0; j < read; j++) {
+            int col = j + geo.padW();
+            columnAt[j] = col % st * phaseFloats + col / st * BLOCK;
+        }
+        return new Steps(geo, rowClass, columnClass, lists, stepAt, columnAt);
     }
 
     /** Whether kernel column kj reads padding for the first pixel of the tile at ow alone, or for the last alone. */
@@ -540,8 +543,8 @@ final class Nchw16cConv {
     }
 
     /** Kernel rows [lo, hi) of every block, in the order the weight is stored, so that a tile reads it as one stream. */
-    private static StepList stepList(Geometry geo, int lo, int hi, java.util.List<Edge> edges) {
-        int n = geo.blocks() * (hi - lo) * geo.kW(), i = 0;
+    private static StepList stepList(Geometry geo, KernelRows kernelRows, java.util.List<Edge> edges) {
+        int lo = kernelRows.lo(), hi = kernelRows.hi(), n = geo.blocks() * (hi - lo) * geo.kW(), i = 0;
         int[] xs = new int[n], ws = new int[n];
         byte[] kinds = new byte[n];
         for (int b = 0; b < geo.blocks(); b++) {
