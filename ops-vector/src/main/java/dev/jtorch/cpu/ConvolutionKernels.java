@@ -24,7 +24,7 @@ import static dev.jtorch.cpu.ElementAccess.segment;
  *   <li><b>direct over 16-channel blocks</b> with 512-bit vectors, whole blocks of 16 input and 32 output channels per
  *       group, stride 1 or 2, where Winograd does not take the layer (ResNet layer2's strided 3x3, layer4's 7x7 maps):
  *       {@link Nchw16cConv}, tiles of 7 output pixels by 32 channels summed over every tap in registers, skipping the
- *       kernel rows that fall in the padding;
+ *       taps that read only padding (kernel rows above or below the input, a tile's edge pixel for edge columns);
  *   <li><b>implicit GEMM</b> at stride 1 with 8+ input channels per group (ResNet's 3x3 layers): {@link ImplicitConv},
  *       the micro-kernel's B panels read straight from a zero-padded copy of the input, no column matrix; the input
  *       gradient is the same product over dy padded by {@code dilation*(k-1) - padding} with the weight flipped and

@@ -219,11 +219,11 @@ final class SgemmPacking {
                     int d = panel * kc * mr + p0 * mr, line = (panel - g0) * mr;
                     // one vector per panel row: at 64x256x1920, A transposed, the scalar loop had 12.4% of the JFR
                     // samples (the kernel 41.8%), this one 4.6% (45.6%)
-                    // alpha broadcast here, in the loop (C2 hoists it): broadcast once per call, that vector, null
-                    // for other panel heights, met null at a merge and was boxed (48 bytes a call); mul(float)
-                    // instead reaches FloatVector.lanewise, whose receiver C2 speculates from a profile shared with
-                    // the 512-bit kernels, and after its class-check traps the vectors stayed boxed (524,288 bytes
-                    // a call in GemmAllocationTest, 3 of 11 module runs; none in 7 with this form)
+                    // alpha broadcast here, in the loop (packing speed level with mul(float)): broadcast once per
+                    // call, that vector, null for other panel heights, met null at a merge and was boxed (48 bytes a
+                    // call); mul(float) instead reaches FloatVector.lanewise, whose receiver C2 speculates from a
+                    // profile shared with the 512-bit kernels, and after its class-check traps the vectors stayed
+                    // boxed (524,288 bytes a call in GemmAllocationTest, 3 of 11 module runs; none in 7 with this form)
                     if (fourLanes) {
                         for (int p = p0; p < p1; p++, d += mr, line += LINE) {
                             FloatVector.fromArray(FOUR, scratch, line).mul(FloatVector.broadcast(FOUR, alpha)).intoArray(dst, d);
