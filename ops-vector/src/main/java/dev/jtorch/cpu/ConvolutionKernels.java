@@ -439,7 +439,7 @@ final class ConvolutionKernels {
         }
         if (winograd(s) && backwardInputWinograd(s, dy, dyOff, k, kOff, dx, dxOff)) return;
         if (nchw16cInputGradient(s)) {
-            backwardInputNchw16c(s, dy, dyOff, toArray(k, kOff, weight.numel(), WEIGHTS), dx, dxOff);
+            backwardInputNchw16c(s, dy, dyOff, k, kOff, dx, dxOff);
             return;
         }
         if (implicitInputGradient(s)) {
@@ -531,14 +531,14 @@ final class ConvolutionKernels {
     }
 
     /** dx[:, g] = the direct convolution of dy[:, g], padded, with W[g] flipped and transposed. */
-    private static void backwardInputNchw16c(Shape s, MemorySegment dy, long dyOff, float[] kArr, MemorySegment dx, long dxOff) {
+    private static void backwardInputNchw16c(Shape s, MemorySegment dy, long dyOff, MemorySegment k, long kOff, MemorySegment dx, long dxOff) {
         Window2d win = s.win();
         int og = s.outPerGroup(), kH = win.kernelH(), kW = win.kernelW();
         var geo = new Nchw16cConv.Geometry(og, (int) win.outH(), (int) win.outW(), s.channelsPerGroup(), kH, kW, 1,
                 kH - 1 - win.padH(), kW - 1 - win.padW(), s.h(), s.w());
         for (int g = 0; g < s.groups(); g++) {
             Nchw16cConv.forward(dy, dyOff + (long) g * og * s.pixels(), (long) s.o() * s.pixels(), s.n(), geo,
-                    new Nchw16cConv.Weights.TransposedFlipped(kArr, g * og * s.patch()), null, 0,
+                    new Nchw16cConv.Weights.TransposedFlipped(k, kOff + (long) g * og * s.patch()), null, 0,
                     dx, s.inputOffset(dxOff, 0, g), (long) s.c() * s.inPlane());
         }
     }

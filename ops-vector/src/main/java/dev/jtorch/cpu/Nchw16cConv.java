@@ -48,7 +48,7 @@ final class Nchw16cConv {
     private static final ThreadLocal<float[]> TILE_SUMS = ThreadBuffers.floats();
     private static final ThreadLocal<float[]> PLANES = ThreadBuffers.floats();
     private static final byte NONE = (byte) Edge.NONE.ordinal(), FIRST = (byte) Edge.FIRST.ordinal();
-    private static final ThreadLocal<int[]> TAP_STRIDES = ThreadLocal.withInitial(() -> new int[BLOCK]);
+    private static final ThreadLocal<float[]> WINDOWS = ThreadBuffers.floats();
     private static final ThreadLocal<Steps[]> STEPS = ThreadLocal.withInitial(() -> new Steps[4]);
 
     private Nchw16cConv() {}
@@ -92,7 +92,7 @@ final class Nchw16cConv {
      */
     static void forward(MemorySegment x, long xAt, long sampleStride, int samples, Geometry geo, Weights weights,
                         float[] bias, int biasAt, MemorySegment out, long outAt, long outSampleStride) {
-        boolean parallel = !IntraOpPool.inParallelRegion() && GemmThreading.accessibleFromPool(x, out, weights instanceof Weights.AsIs w ? w.data() : null, null);
+        boolean parallel = !IntraOpPool.inParallelRegion() && GemmThreading.accessibleFromPool(x, out, weights.data(), null);
         Steps steps = steps(geo);
         int outPanels = geo.outputs() / OUTS;
         // panels per group: as many as share L2 with the rows they read (ResNet layer2: all 4, each thread reordering
@@ -234,14 +234,17 @@ final class Nchw16cConv {
 
     /** A weight as the kernel reads it: element (kernel output o, kernel input c, tap t). */
     sealed interface Weights permits Weights.AsIs, Weights.TransposedFlipped {
+        /** The segment that holds W. */
+        MemorySegment data();
+
         /** The forward's W[o, c, t], in a segment at element {@code at}: each output's weights are one run. */
         record AsIs(MemorySegment data, long at) implements Weights {}
 
         /**
-         * The input gradient's view of a heap copy of W: kernel output o is W's input channel, kernel input c its
-         * output channel, taps reversed: {@code w[at + (c*outputs + o)*taps + taps-1-t]}.
+         * The input gradient's view of W, in a segment at element {@code at}: kernel output o is W's input channel,
+         * kernel input c its output channel, taps reversed: element {@code at + (c*outputs + o)*taps + taps-1-t}.
          */
-        record TransposedFlipped(float[] w, int at) implements Weights {}
+        record TransposedFlipped(MemorySegment data, long at) implements Weights {}
     }
 
     /**
@@ -251,7 +254,7 @@ final class Nchw16cConv {
     private static void reorder(Weights weights, Geometry geo, Steps steps, int p, float[] panels, int to) {
         switch (weights) {
             case Weights.AsIs w -> reorderRows(w, geo, steps.stepAt(), p, panels, to);
-            case Weights.TransposedFlipped w -> reorderFlipped(w, geo, p, panels, to);
+            case Weights.TransposedFlipped w -> reorderFlipped(w, geo, steps.flippedTapAt(), p, panels, to);
         }
     }
 
@@ -275,27 +278,38 @@ final class Nchw16cConv {
             // a block's steps are its 16*taps columns (ci, t) of every row, each transposed row one step's half
             int chunkAt = to + b0 * taps * BLOCK * OUTS;
             for (int k0 = 0; k0 < stride; k0 += BLOCK) {
-                for (int half = 0; half < OUTS; half += BLOCK) transpose16(rows, half * stride + k0, stride, panels, chunkAt + half, stepAt, k0);
+                for (int half = 0; half < OUTS; half += BLOCK) transpose16(rows, half * stride + k0, stride, panels, chunkAt + half, stepAt, k0, BLOCK);
             }
         }
     }
 
     /**
      * The input gradient's W, transposed and flipped: for kernel input c, the panel's 32 outputs and their taps are
-     * one run of W ({@code W[c][p*32 + v][t]}), so each step's 16 outputs are one gather at a stride of taps (level
-     * with the copy element by element into the forward's row buffer and its transposes, 0.98x at ResNet layer4, and
-     * shorter). Still 11% of layer4's forward + input gradient samples, against 6% for the forward's reorder.
+     * one run of W ({@code W[c][p*32 + v][t]}), so each step's 16 outputs lie at a stride of taps. Sixteen windows of
+     * 16 floats, output v's taps first in window v, are copied to a heap block and transposed: transposed row t holds
+     * tap t of the 16 outputs, stored at its flipped step. Gathers at a stride of taps, from a heap copy of W, took
+     * about 1.2 ms a thread per call at ResNet layer4 (a third of the forward's time there).
      */
-    private static void reorderFlipped(Weights.TransposedFlipped w, Geometry geo, int p, float[] panels, int to) {
+    private static void reorderFlipped(Weights.TransposedFlipped w, Geometry geo, int[] flippedTapAt, int p, float[] panels, int to) {
         int taps = geo.taps();
-        int[] tapStrides = TAP_STRIDES.get();
-        for (int v = 0; v < BLOCK; v++) tapStrides[v] = v * taps;
+        float[] windows = ThreadBuffers.atLeast(WINDOWS, BLOCK * BLOCK);
+        long end = w.data().byteSize() / Float.BYTES;
         for (int c = 0; c < geo.inputs(); c++) {
-            int b = c / BLOCK, ci = c % BLOCK, run = w.at() + (c * geo.outputs() + p * OUTS) * taps;
-            for (int t = 0; t < taps; t++) {
-                int step = to + ((b * taps + t) * BLOCK + ci) * OUTS, from = run + taps - 1 - t;
-                FloatVector.fromArray(S, w.w(), from, tapStrides, 0).intoArray(panels, step);
-                FloatVector.fromArray(S, w.w(), from + BLOCK * taps, tapStrides, 0).intoArray(panels, step + BLOCK);
+            long run = w.at() + ((long) c * geo.outputs() + p * OUTS) * taps;
+            int stepsAt = to + (c / BLOCK * taps * BLOCK + c % BLOCK) * OUTS;
+            for (int half = 0; half < OUTS; half += BLOCK) {
+                for (int t0 = 0; t0 < taps; t0 += BLOCK) {
+                    long from = run + (long) half * taps + t0;
+                    for (int v = 0; v < BLOCK; v++, from += taps) {
+                        // the window runs past output v's taps into the next output's; past W's end, only what is there
+                        if (from + BLOCK <= end) {
+                            FloatVector.fromMemorySegment(S, w.data(), from * Float.BYTES, ByteOrder.nativeOrder()).intoArray(windows, v * BLOCK);
+                        } else {
+                            MemorySegment.copy(w.data(), ElementAccess.F32, from * Float.BYTES, windows, v * BLOCK, (int) (end - from));
+                        }
+                    }
+                    transpose16(windows, 0, BLOCK, panels, stepsAt + half, flippedTapAt, t0, Math.min(BLOCK, taps - t0));
+                }
             }
         }
     }
@@ -325,10 +339,10 @@ final class Nchw16cConv {
                     if (pr >= ph) break;
                     int row = base + (r % st) * st * phaseFloats + pr * pw * BLOCK, j = 0;
                     // 16 pixels of a row at a time: their 16 channels, one pixel per transposed row
-                    for (; j + BLOCK <= read; j += BLOCK) transpose16(planes, i * w + j, plane, blocked, row, columnAt, j);
+                    for (; j + BLOCK <= read; j += BLOCK) transpose16(planes, i * w + j, plane, blocked, row, columnAt, j, BLOCK);
                     // the last pixels as a run that overlaps the one before (rewriting the same values), not one by one
                     if (j < read && read >= BLOCK) {
-                        transpose16(planes, i * w + read - BLOCK, plane, blocked, row, columnAt, read - BLOCK);
+                        transpose16(planes, i * w + read - BLOCK, plane, blocked, row, columnAt, read - BLOCK, BLOCK);
                     } else {
                         for (; j < read; j++) {
                             for (int ci = 0, e = i * w + j, to = row + columnAt[j]; ci < BLOCK; ci++, e += plane) blocked[to + ci] = planes[e];
@@ -362,12 +376,12 @@ final class Nchw16cConv {
     }
 
     /**
-     * {@code dst[to + rowAt[rowsAt + q] + r] = src[at + r*stride + q]} for r, q < 16: a 16 x 16 block transposed in
+     * {@code dst[to + rowAt[rowsAt + q] + r] = src[at + r*stride + q]} for r < 16, q < rows: a 16 x 16 block transposed in
      * registers, each row stored where the table says, in four rounds that each swap one bit of the row index with the
      * same bit of the column index (rows r and r | bit exchange the lanes whose column has that bit set; a permute and
      * a blend per row and round).
      */
-    static void transpose16(float[] src, int at, int stride, float[] dst, int to, int[] rowAt, int rowsAt) {
+    static void transpose16(float[] src, int at, int stride, float[] dst, int to, int[] rowAt, int rowsAt, int rows) {
         FloatVector r0 = FloatVector.fromArray(S, src, at + 0 * stride);
         FloatVector r1 = FloatVector.fromArray(S, src, at + 1 * stride);
         FloatVector r2 = FloatVector.fromArray(S, src, at + 2 * stride);
@@ -417,14 +431,23 @@ final class Nchw16cConv {
         x = r5; y = r13; r5 = x.blend(y.rearrange(UP3), HIGH3); r13 = x.rearrange(DOWN3).blend(y, HIGH3);
         x = r6; y = r14; r6 = x.blend(y.rearrange(UP3), HIGH3); r14 = x.rearrange(DOWN3).blend(y, HIGH3);
         x = r7; y = r15; r7 = x.blend(y.rearrange(UP3), HIGH3); r15 = x.rearrange(DOWN3).blend(y, HIGH3);
-        r0.intoArray(dst, to + rowAt[rowsAt + 0]); r1.intoArray(dst, to + rowAt[rowsAt + 1]);
-        r2.intoArray(dst, to + rowAt[rowsAt + 2]); r3.intoArray(dst, to + rowAt[rowsAt + 3]);
-        r4.intoArray(dst, to + rowAt[rowsAt + 4]); r5.intoArray(dst, to + rowAt[rowsAt + 5]);
-        r6.intoArray(dst, to + rowAt[rowsAt + 6]); r7.intoArray(dst, to + rowAt[rowsAt + 7]);
-        r8.intoArray(dst, to + rowAt[rowsAt + 8]); r9.intoArray(dst, to + rowAt[rowsAt + 9]);
-        r10.intoArray(dst, to + rowAt[rowsAt + 10]); r11.intoArray(dst, to + rowAt[rowsAt + 11]);
-        r12.intoArray(dst, to + rowAt[rowsAt + 12]); r13.intoArray(dst, to + rowAt[rowsAt + 13]);
-        r14.intoArray(dst, to + rowAt[rowsAt + 14]); r15.intoArray(dst, to + rowAt[rowsAt + 15]);
+        // the rows a caller takes are a prefix: the input gradient's windows hold fewer taps than 16
+        r0.intoArray(dst, to + rowAt[rowsAt]);
+        if (rows > 1) r1.intoArray(dst, to + rowAt[rowsAt + 1]);
+        if (rows > 2) r2.intoArray(dst, to + rowAt[rowsAt + 2]);
+        if (rows > 3) r3.intoArray(dst, to + rowAt[rowsAt + 3]);
+        if (rows > 4) r4.intoArray(dst, to + rowAt[rowsAt + 4]);
+        if (rows > 5) r5.intoArray(dst, to + rowAt[rowsAt + 5]);
+        if (rows > 6) r6.intoArray(dst, to + rowAt[rowsAt + 6]);
+        if (rows > 7) r7.intoArray(dst, to + rowAt[rowsAt + 7]);
+        if (rows > 8) r8.intoArray(dst, to + rowAt[rowsAt + 8]);
+        if (rows > 9) r9.intoArray(dst, to + rowAt[rowsAt + 9]);
+        if (rows > 10) r10.intoArray(dst, to + rowAt[rowsAt + 10]);
+        if (rows > 11) r11.intoArray(dst, to + rowAt[rowsAt + 11]);
+        if (rows > 12) r12.intoArray(dst, to + rowAt[rowsAt + 12]);
+        if (rows > 13) r13.intoArray(dst, to + rowAt[rowsAt + 13]);
+        if (rows > 14) r14.intoArray(dst, to + rowAt[rowsAt + 14]);
+        if (rows > 15) r15.intoArray(dst, to + rowAt[rowsAt + 15]);
     }
 
     /**
@@ -465,11 +488,12 @@ final class Nchw16cConv {
      * The step lists of one geometry: output row oh reads kernel rows [lo, hi) that fall inside the input (the
      * others read only padding and are skipped), {@code rowClass[oh]} names them; tile t of a row reads the padding
      * on its left or right edge as {@code columnClass[t]} names; {@code lists[rowClass][columnClass]}. With them the
-     * geometry's two copy tables: where column k of the reorder's rows (block k / run of its chunk, then ci, t) goes
-     * from the chunk's first step, and where input column j goes in the blocked copy from its row's start, for the
-     * columns that tiles read (a prefix: the phase column grows with j).
+     * geometry's three copy tables: where column k of the reorder's rows (block k / run of its chunk, then ci, t) goes
+     * from the chunk's first step, where input column j goes in the blocked copy from its row's start, for the
+     * columns that tiles read (a prefix: the phase column grows with j), and where the input gradient's tap t goes
+     * from its block's first step (the taps reversed).
      */
-    private record Steps(Geometry geo, int[] rowClass, int[] columnClass, StepList[][] lists, int[] stepAt, int[] columnAt) {}
+    private record Steps(Geometry geo, int[] rowClass, int[] columnClass, StepList[][] lists, int[] stepAt, int[] columnAt, int[] flippedTapAt) {}
 
     /** A class of output rows: the kernel rows [lo, hi) that fall inside the input. */
     private record KernelRows(int lo, int hi) {}
@@ -525,7 +549,9 @@ final class Nchw16cConv {
             int col = j + geo.padW();
             columnAt[j] = col % st * phaseFloats + col / st * BLOCK;
         }
-        return new Steps(geo, rowClass, columnClass, lists, stepAt, columnAt);
+        int[] flippedTapAt = new int[taps];
+        for (int t = 0; t < taps; t++) flippedTapAt[t] = (taps - 1 - t) * BLOCK * OUTS;
+        return new Steps(geo, rowClass, columnClass, lists, stepAt, columnAt, flippedTapAt);
     }
 
     /** Whether kernel column kj reads padding for the first pixel of the tile at ow alone, or for the last alone. */

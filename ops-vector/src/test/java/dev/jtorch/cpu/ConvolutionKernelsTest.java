@@ -133,11 +133,13 @@ class ConvolutionKernelsTest {
 
     /**
      * The input gradient the same way (dy's 16k channels the kernel's inputs, the input's 32k its outputs): a 3x2
-     * kernel with 48 outputs (whose forward goes elsewhere); groups with a 5x5 kernel, dy padded by 2. The 7x7 case of
-     * the forward's list takes it too.
+     * kernel with 48 outputs (whose forward goes elsewhere); groups with a 5x5 kernel (25 taps: two windows of the
+     * weight's reorder), dy padded by 2; a 2x2 kernel whose 8 KiB weight fills its block, so that the reorder's last
+     * windows would run past its end. The 7x7 case of the forward's list takes it too.
      */
     static List<Case> nchw16cInputGradientCases() {
-        return List.of(new Case(2, 32, 48, 9, 13, 3, 2, 1, 1, 1, 1), new Case(2, 64, 32, 6, 10, 5, 5, 1, 2, 1, 2));
+        return List.of(new Case(2, 32, 48, 9, 13, 3, 2, 1, 1, 1, 1), new Case(2, 64, 32, 6, 10, 5, 5, 1, 2, 1, 2),
+                new Case(2, 32, 16, 5, 9, 2, 2, 1, 1, 1, 1));
     }
 
     static double[] forwardRef(Case k, double[] x, double[] w, double[] b) {
