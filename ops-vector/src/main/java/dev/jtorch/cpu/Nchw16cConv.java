@@ -259,26 +259,25 @@ final class Nchw16cConv {
     }
 
     /**
-     * The forward's W: a few blocks at a time, the 32 outputs' rows of those blocks (16*taps weights a block, one run
-     * per output) are copied to a heap buffer, then transposed 16 x 16 in registers, each transposed row stored
-     * straight to its step ({@code stepAt}). Through a staging block, layer4's forward took 1.08x the time, and
-     * transposed straight from W's segment, with no copy, 1.08x too.
+     * The forward's W: each half of the panel's outputs, a run of blocks at a time, the 16 outputs' rows of those
+     * blocks (16*taps weights a block, one run per output) are copied to a heap buffer, one bulk copy a row, then
+     * transposed 16 x 16 in registers, each transposed row stored straight to its step ({@code stepAt}). Through a
+     * staging block, layer4's forward took 1.08x the time, and transposed straight from W's segment, with no copy,
+     * 1.08x too; copied 4 blocks (2.3 KB a row) at a time for all 32 outputs by vector moves, 1.04x.
      */
     private static void reorderRows(Weights.AsIs w, Geometry geo, int[] stepAt, int p, float[] panels, int to) {
         int taps = geo.taps(), run = BLOCK * taps, chunk = geo.reorderBlocks();
-        float[] rows = ThreadBuffers.atLeast(WEIGHT_ROWS, (long) OUTS * chunk * run);
-        for (int b0 = 0; b0 < geo.blocks(); b0 += chunk) {
-            int n = Math.min(chunk, geo.blocks() - b0), stride = n * run;
-            for (int v = 0; v < OUTS; v++) {
-                long from = (w.at() + (long) (p * OUTS + v) * geo.inputs() * taps + (long) b0 * run) * Float.BYTES;
-                for (int k = 0; k < stride; k += BLOCK, from += BLOCK * Float.BYTES) {
-                    FloatVector.fromMemorySegment(S, w.data(), from, ByteOrder.nativeOrder()).intoArray(rows, v * stride + k);
+        float[] rows = ThreadBuffers.atLeast(WEIGHT_ROWS, (long) BLOCK * chunk * run);
+        for (int half = 0; half < OUTS; half += BLOCK) {
+            for (int b0 = 0; b0 < geo.blocks(); b0 += chunk) {
+                int n = Math.min(chunk, geo.blocks() - b0), stride = n * run;
+                for (int v = 0; v < BLOCK; v++) {
+                    long from = (w.at() + (long) (p * OUTS + half + v) * geo.inputs() * taps + (long) b0 * run) * Float.BYTES;
+                    MemorySegment.copy(w.data(), ElementAccess.F32, from, rows, v * stride, stride);
                 }
-            }
-            // a block's steps are its 16*taps columns (ci, t) of every row, each transposed row one step's half
-            int chunkAt = to + b0 * taps * BLOCK * OUTS;
-            for (int k0 = 0; k0 < stride; k0 += BLOCK) {
-                for (int half = 0; half < OUTS; half += BLOCK) transpose16(rows, half * stride + k0, stride, panels, chunkAt + half, stepAt, k0, BLOCK);
+                // a block's steps are its 16*taps columns (ci, t) of every row, each transposed row one step's half
+                int chunkAt = to + b0 * taps * BLOCK * OUTS + half;
+                for (int k0 = 0; k0 < stride; k0 += BLOCK) transpose16(rows, k0, stride, panels, chunkAt, stepAt, k0, BLOCK);
             }
         }
     }
@@ -314,8 +313,12 @@ final class Nchw16cConv {
         }
     }
 
-    /** Floats of one output's weights per copy in {@link #reorder}: 32 outputs' rows fill 72 KiB of L2. */
-    private static final int REORDER_ROW_FLOATS = 576;
+    /**
+     * Floats of one output's weights per copy in {@link #reorder}: a whole row at ResNet layer4 (512 channels, 3x3),
+     * 16 outputs' rows 288 KiB of L2. Long runs stream faster than short ones: two threads copying 2.3 KB pieces of
+     * 32 rows took twice the time of whole rows from L3.
+     */
+    private static final int REORDER_ROW_FLOATS = 4608;
 
     /**
      * The samples' planes in blocks of 16 channels, padded and split into stride phases: padded pixel (r, q) of

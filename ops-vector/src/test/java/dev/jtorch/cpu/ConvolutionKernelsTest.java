@@ -121,14 +121,15 @@ class ConvolutionKernelsTest {
      * form); 14-wide rows, whose first tile leaves out its first pixel and whose second its last; stride 2 over the
      * phases with 10-wide rows (a tile of 7 and one of 3) and odd heights without padding; groups with an uneven
      * kernel and padding 2; a 5x5 kernel whose rows skip one and two kernel rows; 2x2 taps at stride 2; padding wider
-     * than the kernel (rows of padding alone: the bias).
+     * than the kernel (rows of padding alone: the bias); a 7x7 kernel over 6 blocks, whose weight rows the reorder
+     * copies in two runs.
      */
     static List<Case> nchw16cForwardCases() {
         return List.of(new Case(3, 32, 64, 7, 7, 3, 3, 1, 1, 1, 1), new Case(2, 16, 64, 5, 14, 3, 3, 1, 1, 1, 1),
                 new Case(2, 16, 64, 11, 19, 3, 3, 2, 1, 1, 1),
                 new Case(3, 16, 64, 15, 9, 3, 3, 2, 0, 1, 1), new Case(2, 32, 128, 9, 13, 3, 2, 1, 2, 1, 2),
                 new Case(1, 16, 64, 6, 8, 5, 5, 1, 2, 1, 1), new Case(2, 16, 64, 8, 8, 2, 2, 2, 0, 1, 1),
-                new Case(1, 16, 64, 4, 4, 3, 3, 1, 3, 1, 1));
+                new Case(1, 16, 64, 4, 4, 3, 3, 1, 3, 1, 1), new Case(1, 96, 64, 7, 7, 7, 7, 1, 3, 1, 1));
     }
 
     /**
