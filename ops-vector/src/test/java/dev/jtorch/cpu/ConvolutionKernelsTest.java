@@ -11,6 +11,7 @@ import java.util.List;
 
 import static dev.jtorch.cpu.TestTensors.*;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
@@ -288,6 +289,18 @@ class ConvolutionKernelsTest {
         assertTrue(!ConvolutionKernels.implicitForward(shape(new Case(2, 4, 40, 21, 40, 3, 3, 2, 1, 1, 1))));
         assertTrue(!ConvolutionKernels.implicitForward(shape(new Case(2, 16, 34, 14, 14, 1, 1, 2, 0, 1, 1))));
         assertTrue(!ConvolutionKernels.implicitInputGradient(shape(new Case(7, 17, 33, 7, 7, 1, 1, 1, 0, 1, 1))));
+    }
+
+    @Test
+    void nchw16cTilesLeaveOutEdgePixelsWhereThatSavesEnough() {
+        // ResNet layer4: one 7-wide tile a row, its first and its last pixel left out for a third of the taps each
+        assertTrue(Nchw16cConv.edgesPay(new Nchw16cConv.Geometry(512, 7, 7, 512, 3, 3, 1, 1, 1, 7, 7)));
+        // 14-wide rows: the first tile's first pixel and the second's last, 2 of 42 pixel-taps a row
+        assertTrue(Nchw16cConv.edgesPay(new Nchw16cConv.Geometry(16, 5, 14, 64, 3, 3, 1, 1, 1, 5, 14)));
+        // ResNet layer2's strided 3x3: the first of four tiles leaves out its first pixel for one kernel column
+        assertFalse(Nchw16cConv.edgesPay(new Nchw16cConv.Geometry(128, 56, 56, 128, 3, 3, 2, 1, 1, 28, 28)));
+        // no padding: nothing to leave out
+        assertFalse(Nchw16cConv.edgesPay(new Nchw16cConv.Geometry(16, 9, 9, 64, 3, 3, 1, 0, 0, 7, 7)));
     }
 
     @Test
