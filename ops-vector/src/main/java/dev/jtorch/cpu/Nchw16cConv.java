@@ -145,11 +145,14 @@ final class Nchw16cConv {
                                      float[] tile, float[] bias, int biasAt, MemorySegment out, long outAt) {
         int outH = geo.outH(), outW = geo.outW(), pixels = outH * outW, rowFloats = geo.phaseW() * BLOCK;
         for (int oh = oh0; oh < oh1; oh++) {
-            StepList[] row = steps.lists()[steps.rowClass()[oh]];
+            ThreeTapRows rows = steps.threeTapRows() == null ? null : steps.threeTapRows()[steps.rowClass()[oh]];
+            StepList[] row = rows == null ? steps.lists()[steps.rowClass()[oh]] : null;
             for (int ow = 0; ow < outW; ow += TILE) {
                 for (int p = p0; p < p1; p++) {
-                    int wAt = (p - p0) * geo.panelFloats();
-                    tile(x, xAt + oh * rowFloats + ow * BLOCK, w, wAt, row[steps.columnClass()[ow / TILE]], tile);
+                    int wAt = (p - p0) * geo.panelFloats(), at = xAt + oh * rowFloats + ow * BLOCK, t = ow / TILE;
+                    if (rows == null) tile(x, at, w, wAt, row[steps.columnClass()[t]], tile);
+                    else if (geo.stride() == 1) tileThreeTaps(x, at, w, wAt, rows, steps.firstColumn()[t], steps.lastColumn()[t], tile);
+                    else tileThreeTapsStride2(x, at, rows.phase1(), w, wAt, rows, steps.firstColumn()[t], steps.lastColumn()[t], tile);
                     int valid = Math.min(TILE, outW - ow);
                     long to = outAt + (long) p * OUTS * pixels + (long) oh * outW + ow;
                     for (int v = 0; v < OUTS; v++, to += pixels) {
@@ -165,6 +168,7 @@ final class Nchw16cConv {
      * {@code tile[q*32 + v] = sum over steps i, ci < 16 of x[xAt + steps.x[i] + q*16 + ci] * w[wAt + steps.w[i] + ci*32 + v]}
      * for the tile's 7 pixels q and 32 outputs v, the 14 sums in registers over every step; pixel 0 is left out of
      * the steps of kind {@link Edge#FIRST} (their tap reads the left padding for it), pixel 6 out of {@link Edge#LAST}.
+     * For kernels other than three taps wide ({@link #tileThreeTaps} takes those).
      */
     static void tile(float[] x, int xAt, float[] w, int wAt, StepList steps, float[] tile) {
         int[] xs = steps.x(), ws = steps.w();
@@ -232,6 +236,101 @@ final class Nchw16cConv {
         c40.intoArray(tile, 128); c41.intoArray(tile, 144); c50.intoArray(tile, 160); c51.intoArray(tile, 176);
         c60.intoArray(tile, 192); c61.intoArray(tile, 208);
     }
+
+    /**
+     * {@link #tile} for a kernel three taps wide at stride 1, a kernel row of a block at a time: for each ci, the 9
+     * input columns the tile's 7 pixels read are broadcast once each and multiplied by the weights of the (up to 3)
+     * taps that read them, {@code rows.x[i]} the column pixel 0's first tap reads, {@code rows.w[i]} that tap's
+     * weights. 9 broadcasts and 6 weight vectors per 42 FMAs where {@link #tile} takes 21 and 6, and a step per kernel
+     * row, not per tap. Column 0 feeds pixel 0's first tap alone and column 8 pixel 6's last: left out where
+     * {@code first} or {@code last} is false (the padding), the edge taps cost nothing.
+     */
+    static void tileThreeTaps(float[] x, int xAt, float[] w, int wAt, ThreeTapRows rows, boolean first, boolean last, float[] tile) {
+        int[] xs = rows.x(), ws = rows.w();
+        FloatVector c0 = FloatVector.zero(S), d0 = c0, c1 = c0, d1 = c0, c2 = c0, d2 = c0, c3 = c0, d3 = c0;
+        FloatVector c4 = c0, d4 = c0, c5 = c0, d5 = c0, c6 = c0, d6 = c0;
+        for (int i = 0; i < xs.length; i++) {
+            int xo = xAt + xs[i], wo = wAt + ws[i];
+            for (int ci = 0; ci < BLOCK; ci++, xo++, wo += OUTS) {
+                // taps 0, 1, 2 of the row, each 32 outputs as two vectors; pixel q's sums cq, dq
+                FloatVector a = FloatVector.fromArray(S, w, wo), e = FloatVector.fromArray(S, w, wo + 16);
+                FloatVector b = FloatVector.fromArray(S, w, wo + TAP), f = FloatVector.fromArray(S, w, wo + TAP + 16);
+                FloatVector g = FloatVector.fromArray(S, w, wo + 2 * TAP), h = FloatVector.fromArray(S, w, wo + 2 * TAP + 16);
+                FloatVector v;
+                if (first) { v = FloatVector.broadcast(S, x[xo]); c0 = v.fma(a, c0); d0 = v.fma(e, d0); }
+                v = FloatVector.broadcast(S, x[xo + BLOCK]);
+                c1 = v.fma(a, c1); d1 = v.fma(e, d1); c0 = v.fma(b, c0); d0 = v.fma(f, d0);
+                v = FloatVector.broadcast(S, x[xo + 2 * BLOCK]);
+                c2 = v.fma(a, c2); d2 = v.fma(e, d2); c1 = v.fma(b, c1); d1 = v.fma(f, d1); c0 = v.fma(g, c0); d0 = v.fma(h, d0);
+                v = FloatVector.broadcast(S, x[xo + 3 * BLOCK]);
+                c3 = v.fma(a, c3); d3 = v.fma(e, d3); c2 = v.fma(b, c2); d2 = v.fma(f, d2); c1 = v.fma(g, c1); d1 = v.fma(h, d1);
+                v = FloatVector.broadcast(S, x[xo + 4 * BLOCK]);
+                c4 = v.fma(a, c4); d4 = v.fma(e, d4); c3 = v.fma(b, c3); d3 = v.fma(f, d3); c2 = v.fma(g, c2); d2 = v.fma(h, d2);
+                v = FloatVector.broadcast(S, x[xo + 5 * BLOCK]);
+                c5 = v.fma(a, c5); d5 = v.fma(e, d5); c4 = v.fma(b, c4); d4 = v.fma(f, d4); c3 = v.fma(g, c3); d3 = v.fma(h, d3);
+                v = FloatVector.broadcast(S, x[xo + 6 * BLOCK]);
+                c6 = v.fma(a, c6); d6 = v.fma(e, d6); c5 = v.fma(b, c5); d5 = v.fma(f, d5); c4 = v.fma(g, c4); d4 = v.fma(h, d4);
+                v = FloatVector.broadcast(S, x[xo + 7 * BLOCK]);
+                c6 = v.fma(b, c6); d6 = v.fma(f, d6); c5 = v.fma(g, c5); d5 = v.fma(h, d5);
+                if (last) { v = FloatVector.broadcast(S, x[xo + 8 * BLOCK]); c6 = v.fma(g, c6); d6 = v.fma(h, d6); }
+            }
+        }
+        // written out here: a helper taking the 14 sums, not inlined into a method this large, boxed them (5x the time)
+        c0.intoArray(tile, 0); d0.intoArray(tile, 16); c1.intoArray(tile, 32); d1.intoArray(tile, 48);
+        c2.intoArray(tile, 64); d2.intoArray(tile, 80); c3.intoArray(tile, 96); d3.intoArray(tile, 112);
+        c4.intoArray(tile, 128); d4.intoArray(tile, 144); c5.intoArray(tile, 160); d5.intoArray(tile, 176);
+        c6.intoArray(tile, 192); d6.intoArray(tile, 208);
+    }
+
+    /**
+     * {@link #tileThreeTaps} at stride 2: taps 0 and 2 read the even phase (pixel q its columns q and q + 1), tap 1
+     * the odd phase ({@code phase1} floats on, column q): 15 broadcasts per 42 FMAs. Even column 0 feeds pixel 0's
+     * first tap alone, even column 7 pixel 6's last.
+     */
+    static void tileThreeTapsStride2(float[] x, int xAt, int phase1, float[] w, int wAt, ThreeTapRows rows, boolean first, boolean last, float[] tile) {
+        int[] xs = rows.x(), ws = rows.w();
+        FloatVector c0 = FloatVector.zero(S), d0 = c0, c1 = c0, d1 = c0, c2 = c0, d2 = c0, c3 = c0, d3 = c0;
+        FloatVector c4 = c0, d4 = c0, c5 = c0, d5 = c0, c6 = c0, d6 = c0;
+        for (int i = 0; i < xs.length; i++) {
+            int xo = xAt + xs[i], wo = wAt + ws[i];
+            for (int ci = 0; ci < BLOCK; ci++, xo++, wo += OUTS) {
+                FloatVector a = FloatVector.fromArray(S, w, wo), e = FloatVector.fromArray(S, w, wo + 16);
+                FloatVector b = FloatVector.fromArray(S, w, wo + TAP), f = FloatVector.fromArray(S, w, wo + TAP + 16);
+                FloatVector g = FloatVector.fromArray(S, w, wo + 2 * TAP), h = FloatVector.fromArray(S, w, wo + 2 * TAP + 16);
+                FloatVector v;
+                if (first) { v = FloatVector.broadcast(S, x[xo]); c0 = v.fma(a, c0); d0 = v.fma(e, d0); }
+                v = FloatVector.broadcast(S, x[xo + BLOCK]);
+                c1 = v.fma(a, c1); d1 = v.fma(e, d1); c0 = v.fma(g, c0); d0 = v.fma(h, d0);
+                v = FloatVector.broadcast(S, x[xo + 2 * BLOCK]);
+                c2 = v.fma(a, c2); d2 = v.fma(e, d2); c1 = v.fma(g, c1); d1 = v.fma(h, d1);
+                v = FloatVector.broadcast(S, x[xo + 3 * BLOCK]);
+                c3 = v.fma(a, c3); d3 = v.fma(e, d3); c2 = v.fma(g, c2); d2 = v.fma(h, d2);
+                v = FloatVector.broadcast(S, x[xo + 4 * BLOCK]);
+                c4 = v.fma(a, c4); d4 = v.fma(e, d4); c3 = v.fma(g, c3); d3 = v.fma(h, d3);
+                v = FloatVector.broadcast(S, x[xo + 5 * BLOCK]);
+                c5 = v.fma(a, c5); d5 = v.fma(e, d5); c4 = v.fma(g, c4); d4 = v.fma(h, d4);
+                v = FloatVector.broadcast(S, x[xo + 6 * BLOCK]);
+                c6 = v.fma(a, c6); d6 = v.fma(e, d6); c5 = v.fma(g, c5); d5 = v.fma(h, d5);
+                if (last) { v = FloatVector.broadcast(S, x[xo + 7 * BLOCK]); c6 = v.fma(g, c6); d6 = v.fma(h, d6); }
+                int odd = xo + phase1;
+                v = FloatVector.broadcast(S, x[odd]); c0 = v.fma(b, c0); d0 = v.fma(f, d0);
+                v = FloatVector.broadcast(S, x[odd + BLOCK]); c1 = v.fma(b, c1); d1 = v.fma(f, d1);
+                v = FloatVector.broadcast(S, x[odd + 2 * BLOCK]); c2 = v.fma(b, c2); d2 = v.fma(f, d2);
+                v = FloatVector.broadcast(S, x[odd + 3 * BLOCK]); c3 = v.fma(b, c3); d3 = v.fma(f, d3);
+                v = FloatVector.broadcast(S, x[odd + 4 * BLOCK]); c4 = v.fma(b, c4); d4 = v.fma(f, d4);
+                v = FloatVector.broadcast(S, x[odd + 5 * BLOCK]); c5 = v.fma(b, c5); d5 = v.fma(f, d5);
+                v = FloatVector.broadcast(S, x[odd + 6 * BLOCK]); c6 = v.fma(b, c6); d6 = v.fma(f, d6);
+            }
+        }
+        // written out here: a helper taking the 14 sums, not inlined into a method this large, boxed them (5x the time)
+        c0.intoArray(tile, 0); d0.intoArray(tile, 16); c1.intoArray(tile, 32); d1.intoArray(tile, 48);
+        c2.intoArray(tile, 64); d2.intoArray(tile, 80); c3.intoArray(tile, 96); d3.intoArray(tile, 112);
+        c4.intoArray(tile, 128); d4.intoArray(tile, 144); c5.intoArray(tile, 160); d5.intoArray(tile, 176);
+        c6.intoArray(tile, 192); d6.intoArray(tile, 208);
+    }
+
+    /** Floats between two taps' weights in a panel: 16 input channels of 32 outputs. */
+    private static final int TAP = BLOCK * OUTS;
 
     /** A weight as the kernel reads it: element (kernel output o, kernel input c, tap t). */
     sealed interface Weights permits Weights.AsIs, Weights.TransposedFlipped {
@@ -489,15 +588,25 @@ final class Nchw16cConv {
     record StepList(int[] x, int[] w, byte[] kinds) {}
 
     /**
+     * The kernel rows of a tile of a kernel three taps wide, each a (block, kernel row): the x offset of the column
+     * its pixel 0's first tap reads, and the w offset of that tap; at stride 2, {@code phase1} floats from an even
+     * phase column to the odd one beside it.
+     */
+    record ThreeTapRows(int[] x, int[] w, int phase1) {}
+
+    /**
      * The step lists of one geometry: output row oh reads kernel rows [lo, hi) that fall inside the input (the
      * others read only padding and are skipped), {@code rowClass[oh]} names them; tile t of a row reads the padding
      * on its left or right edge as {@code columnClass[t]} names; {@code lists[rowClass][columnClass]}. With them the
      * geometry's three copy tables: where column k of the reorder's rows (block k / run of its chunk, then ci, t) goes
      * from the chunk's first step, where input column j goes in the blocked copy from its row's start, for the
      * columns that tiles read (a prefix: the phase column grows with j), and where the input gradient's tap t goes
-     * from its block's first step (the taps reversed).
+     * from its block's first step (the taps reversed). A kernel three taps wide has {@code threeTapRows[rowClass]}
+     * instead of {@code lists}, and whether tile t's pixel 0 reads its first column and pixel 6 its last inside the
+     * input ({@code firstColumn[t]}, {@code lastColumn[t]}).
      */
-    private record Steps(Geometry geo, int[] rowClass, int[] columnClass, StepList[][] lists, int[] stepAt, int[] columnAt, int[] flippedTapAt) {}
+    private record Steps(Geometry geo, int[] rowClass, int[] columnClass, StepList[][] lists, int[] stepAt, int[] columnAt, int[] flippedTapAt,
+                         ThreeTapRows[] threeTapRows, boolean[] firstColumn, boolean[] lastColumn) {}
 
     /** A class of output rows: the kernel rows [lo, hi) that fall inside the input. */
     private record KernelRows(int lo, int hi) {}
@@ -540,9 +649,12 @@ final class Nchw16cConv {
             if (cls < 0) { cls = rows.size(); rows.add(kernelRows); }
             rowClass[oh] = cls;
         }
-        StepList[][] lists = new StepList[rows.size()][columns.size()];
-        for (int r = 0; r < rows.size(); r++) {
-            for (int c = 0; c < columns.size(); c++) lists[r][c] = stepList(geo, rows.get(r), columns.get(c));
+        StepList[][] lists = null;
+        if (kW != 3) {
+            lists = new StepList[rows.size()][columns.size()];
+            for (int r = 0; r < rows.size(); r++) {
+                for (int c = 0; c < columns.size(); c++) lists[r][c] = stepList(geo, rows.get(r), columns.get(c));
+            }
         }
         int taps = geo.taps(), run = BLOCK * taps;
         int[] stepAt = new int[geo.reorderBlocks() * run];
@@ -556,14 +668,27 @@ final class Nchw16cConv {
         }
         int[] flippedTapAt = new int[taps];
         for (int t = 0; t < taps; t++) flippedTapAt[t] = (taps - 1 - t) * BLOCK * OUTS;
-        return new Steps(geo, rowClass, columnClass, lists, stepAt, columnAt, flippedTapAt);
+        ThreeTapRows[] threeTapRows = null;
+        boolean[] firstColumn = new boolean[tiles], lastColumn = new boolean[tiles];
+        if (kW == 3) {
+            threeTapRows = new ThreeTapRows[rows.size()];
+            for (int r = 0; r < rows.size(); r++) threeTapRows[r] = threeTapRows(geo, rows.get(r));
+            // pixel 0's first tap and pixel 6's last: whether the column each reads (alone) lies inside the input
+            for (int t = 0; t < tiles; t++) {
+                int left = t * TILE * st - geo.padW(), right = (t * TILE + TILE - 1) * st - geo.padW() + kW - 1;
+                firstColumn[t] = left >= 0 && left < geo.w();
+                lastColumn[t] = right >= 0 && right < geo.w();
+            }
+        }
+        return new Steps(geo, rowClass, columnClass, lists, stepAt, columnAt, flippedTapAt, threeTapRows, firstColumn, lastColumn);
     }
 
     /**
-     * Whether the tiles' edge steps pay: the pixel-taps they leave out are at least 1/32 of a row's. They cost more than
-     * the FMAs they save otherwise: a tile with edge steps ran at about 0.8x the speed of one without in a stand-alone
-     * loop (ResNet layer2's strided 3x3, one of four tiles a row with a first-pixel edge, 1.2% of its pixel-taps
-     * left out), while at layer4 (one tile a row, 9.5% left out) they took the forward to 0.90x the time.
+     * Whether {@link #tile}'s edge steps pay: the pixel-taps they leave out are at least 1/32 of a row's. They cost more
+     * than the FMAs they save otherwise: a tile with edge steps ran at about 0.8x the speed of one without in a
+     * stand-alone loop (ResNet layer2's strided 3x3, one of four tiles a row with a first-pixel edge, 1.2% of its
+     * pixel-taps left out), while at layer4 (one tile a row, 9.5% left out) they took the forward to 0.90x the time;
+     * both measured before 3x3 kernels went to {@link #tileThreeTaps}, whose edges cost nothing.
      */
     static boolean edgesPay(Geometry geo) {
         int tiles = geo.tilesPerRow(), skipped = 0;
@@ -585,6 +710,19 @@ final class Nchw16cConv {
         if (restInside && !inside[0] && inside[TILE - 1]) return Edge.FIRST;
         if (restInside && inside[0] && !inside[TILE - 1]) return Edge.LAST;
         return Edge.NONE;
+    }
+
+    /** Kernel rows [lo, hi) of every block for {@link #tileThreeTaps}, in the weight's order. */
+    private static ThreeTapRows threeTapRows(Geometry geo, KernelRows kernelRows) {
+        int lo = kernelRows.lo(), hi = kernelRows.hi(), n = geo.blocks() * (hi - lo), i = 0;
+        int[] xs = new int[n], ws = new int[n];
+        for (int b = 0; b < geo.blocks(); b++) {
+            for (int ki = lo; ki < hi; ki++, i++) {
+                xs[i] = b * geo.blockFloats() + geo.tapOffset(ki, 0);
+                ws[i] = (b * geo.taps() + ki * geo.kW()) * TAP;
+            }
+        }
+        return new ThreeTapRows(xs, ws, geo.tapOffset(0, 1) - geo.tapOffset(0, 0));
     }
 
     /** Kernel rows [lo, hi) of every block, in the order the weight is stored, so that a tile reads it as one stream. */
