@@ -43,6 +43,7 @@ final class Nchw16cConv {
     static final int OUTS = 32;
 
     private static final ThreadLocal<float[]> BLOCKED = ThreadBuffers.floats();
+    private static final ThreadLocal<float[]> UNIT_ROWS = ThreadBuffers.floats();
     private static final ThreadLocal<float[]> WEIGHTS = ThreadBuffers.floats();
     private static final ThreadLocal<float[]> WEIGHT_ROWS = ThreadBuffers.floats();
     private static final ThreadLocal<float[]> TILE_SUMS = ThreadBuffers.floats();
@@ -99,18 +100,23 @@ final class Nchw16cConv {
         // them for its samples, since groups of 2 read the 6.8 MB blocked input twice and ran 1.05x slower; layer4: 1 of 16)
         int groups = Math.ceilDiv(outPanels, (int) Math.max(1, GROUP_WEIGHT_FLOATS / geo.panelFloats()));
         int group = Math.ceilDiv(outPanels, groups);
-        // the blocked copy in chunks of samples that bound its buffer, each chunk's units reordering the panels they
-        // take again (ResNet's batches are one chunk)
-        int chunk = (int) Math.max(1, Math.min(samples, ConvolutionKernels.WEIGHT_GRAD_CHUNK_FLOATS / geo.sampleFloats()));
+        // one group: each unit blocks the input rows its tiles read into its thread's buffer and reads them back from
+        // L2 (ResNet layer2's strided 3x3: the 6.9 MB blocked beforehand took 0.8 of 6.3 ms); several groups would block
+        // a sample's rows once per group, so the chunk's samples are blocked once, in chunks that bound the buffer
+        boolean rowsPerUnit = groups == 1;
+        int chunk = rowsPerUnit ? samples
+                : (int) Math.max(1, Math.min(samples, ConvolutionKernels.WEIGHT_GRAD_CHUNK_FLOATS / geo.sampleFloats()));
         for (int first = 0; first < samples; first += chunk) {
             int count = Math.min(chunk, samples - first);
-            float[] blocked = block(x, xAt + first * sampleStride, sampleStride, count, geo, steps, parallel);
+            long chunkAt = xAt + first * sampleStride;
+            float[] blocked = rowsPerUnit ? null : block(x, chunkAt, sampleStride, count, geo, steps, parallel);
             long chunkOut = outAt + first * outSampleStride;
             // enough units that a late thread finds work: rows split in blocks when groups x samples are few
             int rowBlocks = Math.min(geo.outH(), Math.ceilDiv(UNITS_PER_CHUNK, groups * count));
             IntraOpPool.RangeBody units = (u0, u1) -> {
                 float[] tile = ThreadBuffers.atLeast(TILE_SUMS, TILE * OUTS);
                 float[] panels = ThreadBuffers.atLeast(WEIGHTS, (long) group * geo.panelFloats());
+                float[] own = rowsPerUnit ? ThreadBuffers.atLeast(UNIT_ROWS, geo.sampleFloats() + BLOCK) : null;
                 // a thread's units are contiguous, group by group: it reorders each group it meets once, into L2
                 int reordered = -1;
                 for (int u = (int) u0; u < u1; u++) {
@@ -121,8 +127,14 @@ final class Nchw16cConv {
                         reordered = g;
                     }
                     int oh0 = rb * geo.outH() / rowBlocks, oh1 = (rb + 1) * geo.outH() / rowBlocks;
-                    convolveRows(blocked, s * geo.sampleFloats(), geo, steps, panels, p0, p1, oh0, oh1, tile,
-                            bias, biasAt, out, chunkOut + s * outSampleStride);
+                    if (rowsPerUnit) {
+                        int st = geo.stride(), r0 = oh0 * st, r1 = Math.min(geo.phaseH() * st, (oh1 - 1) * st + geo.kH());
+                        for (int b = 0; b < geo.blocks(); b++) {
+                            blockRows(x, chunkAt + s * sampleStride, b, geo, steps.columnAt(), own, b * geo.blockFloats(), r0, r1);
+                        }
+                    }
+                    convolveRows(rowsPerUnit ? own : blocked, rowsPerUnit ? 0 : s * geo.sampleFloats(), geo, steps, panels,
+                            p0, p1, oh0, oh1, tile, bias, biasAt, out, chunkOut + s * outSampleStride);
                 }
             };
             long unitCount = (long) groups * count * rowBlocks;
@@ -426,32 +438,13 @@ final class Nchw16cConv {
      * + q / st*16 + ci]}, zeros where (r, q) is padding.
      */
     private static float[] block(MemorySegment x, long xAt, long sampleStride, int samples, Geometry geo, Steps steps, boolean parallel) {
-        int blocks = geo.blocks(), h = geo.h(), w = geo.w(), plane = h * w;
+        int blocks = geo.blocks();
         float[] blocked = ThreadBuffers.atLeast(BLOCKED, (long) samples * geo.sampleFloats() + BLOCK);
-        int st = geo.stride(), ph = geo.phaseH(), pw = geo.phaseW(), phaseFloats = ph * pw * BLOCK;
-        int[] columnAt = steps.columnAt();
-        int read = columnAt.length;
         IntraOpPool.RangeBody body = (u0, u1) -> {
-            float[] planes = ThreadBuffers.atLeast(PLANES, (long) BLOCK * plane);
             for (int u = (int) u0; u < u1; u++) {
-                int s = u / blocks, b = u % blocks, base = s * geo.sampleFloats() + b * geo.blockFloats();
-                MemorySegment.copy(x, ElementAccess.F32, (xAt + s * sampleStride + (long) b * BLOCK * plane) * Float.BYTES, planes, 0, BLOCK * plane);
-                zeroPadding(blocked, base, geo);
-                for (int i = 0; i < h; i++) {
-                    int r = i + geo.padH(), pr = r / st;
-                    if (pr >= ph) break;
-                    int row = base + (r % st) * st * phaseFloats + pr * pw * BLOCK, j = 0;
-                    // 16 pixels of a row at a time: their 16 channels, one pixel per transposed row
-                    for (; j + BLOCK <= read; j += BLOCK) transpose16(planes, i * w + j, plane, blocked, row, columnAt, j, BLOCK);
-                    // the last pixels as a run that overlaps the one before (rewriting the same values), not one by one
-                    if (j < read && read >= BLOCK) {
-                        transpose16(planes, i * w + read - BLOCK, plane, blocked, row, columnAt, read - BLOCK, BLOCK);
-                    } else {
-                        for (; j < read; j++) {
-                            for (int ci = 0, e = i * w + j, to = row + columnAt[j]; ci < BLOCK; ci++, e += plane) blocked[to + ci] = planes[e];
-                        }
-                    }
-                }
+                int s = u / blocks, b = u % blocks;
+                blockRows(x, xAt + s * sampleStride, b, geo, steps.columnAt(), blocked, s * geo.sampleFloats() + b * geo.blockFloats(),
+                        0, geo.phaseH() * geo.stride());
             }
         };
         if (parallel) IntraOpPool.parallelFor((long) samples * blocks, 1, body);
@@ -459,21 +452,51 @@ final class Nchw16cConv {
         return blocked;
     }
 
-    /** Zeros at every position of one block whose padded pixel lies outside the input. */
-    private static void zeroPadding(float[] blocked, int base, Geometry geo) {
-        int st = geo.stride(), ph = geo.phaseH(), pw = geo.phaseW(), to = base;
-        for (int phase = 0; phase < st * st; phase++) {
-            int rp = phase / st, qp = phase % st;
-            for (int pr = 0; pr < ph; pr++, to += pw * BLOCK) {
-                int i = pr * st + rp - geo.padH();
-                if (i < 0 || i >= geo.h()) {
-                    java.util.Arrays.fill(blocked, to, to + pw * BLOCK, 0f);
-                    continue;
+    /**
+     * Padded rows [r0, r1) of block b of one sample, whose planes start at element {@code sampleAt} of x, into
+     * {@code blocked[base ...]} as {@link #block} lays a block out, zeros where a row or a column is padding. The
+     * block's input rows are copied to a heap buffer first (one run per channel), then 16 pixels of a row at a time are
+     * transposed, their 16 channels one transposed row each ({@code columnAt}: where input column j goes).
+     */
+    private static void blockRows(MemorySegment x, long sampleAt, int b, Geometry geo, int[] columnAt, float[] blocked, int base, int r0, int r1) {
+        int h = geo.h(), w = geo.w(), st = geo.stride(), pw = geo.phaseW(), phaseFloats = geo.phaseH() * pw * BLOCK;
+        int i0 = Math.max(0, r0 - geo.padH()), i1 = Math.min(h, r1 - geo.padH()), channel = Math.max(0, i1 - i0) * w;
+        float[] planes = ThreadBuffers.atLeast(PLANES, (long) BLOCK * channel + 1);
+        for (int ci = 0; ci < BLOCK && channel > 0; ci++) {
+            long from = sampleAt + ((long) (b * BLOCK + ci) * h + i0) * w;
+            MemorySegment.copy(x, ElementAccess.F32, from * Float.BYTES, planes, ci * channel, channel);
+        }
+        int read = columnAt.length;
+        for (int r = r0; r < r1; r++) {
+            int i = r - geo.padH(), row = base + r % st * st * phaseFloats + r / st * pw * BLOCK;
+            zeroPadding(blocked, row, geo, i);
+            if (i < 0 || i >= h) continue;
+            int at = (i - i0) * w, j = 0;
+            // 16 pixels of a row at a time: their 16 channels, one pixel per transposed row
+            for (; j + BLOCK <= read; j += BLOCK) transpose16(planes, at + j, channel, blocked, row, columnAt, j, BLOCK);
+            // the last pixels as a run that overlaps the one before (rewriting the same values), not one by one
+            if (j < read && read >= BLOCK) {
+                transpose16(planes, at + read - BLOCK, channel, blocked, row, columnAt, read - BLOCK, BLOCK);
+            } else {
+                for (; j < read; j++) {
+                    for (int ci = 0, e = at + j, to = row + columnAt[j]; ci < BLOCK; ci++, e += channel) blocked[to + ci] = planes[e];
                 }
-                for (int pc = 0; pc < pw; pc++) {
-                    int j = pc * st + qp - geo.padW();
-                    if (j < 0 || j >= geo.w()) java.util.Arrays.fill(blocked, to + pc * BLOCK, to + (pc + 1) * BLOCK, 0f);
-                }
+            }
+        }
+    }
+
+    /** Zeros at every position of padded row {@code row} (input row i) that lies outside the input, in each column phase. */
+    private static void zeroPadding(float[] blocked, int row, Geometry geo, int i) {
+        int st = geo.stride(), pw = geo.phaseW(), phaseFloats = geo.phaseH() * pw * BLOCK;
+        for (int qp = 0; qp < st; qp++) {
+            int to = row + qp * phaseFloats;
+            if (i < 0 || i >= geo.h()) {
+                java.util.Arrays.fill(blocked, to, to + pw * BLOCK, 0f);
+                continue;
+            }
+            for (int pc = 0; pc < pw; pc++) {
+                int j = pc * st + qp - geo.padW();
+                if (j < 0 || j >= geo.w()) java.util.Arrays.fill(blocked, to + pc * BLOCK, to + (pc + 1) * BLOCK, 0f);
             }
         }
     }
