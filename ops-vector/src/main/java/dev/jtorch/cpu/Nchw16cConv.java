@@ -100,23 +100,26 @@ final class Nchw16cConv {
         // them for its samples, since groups of 2 read the 6.8 MB blocked input twice and ran 1.05x slower; layer4: 1 of 16)
         int groups = Math.ceilDiv(outPanels, (int) Math.max(1, GROUP_WEIGHT_FLOATS / geo.panelFloats()));
         int group = Math.ceilDiv(outPanels, groups);
-        // one group: each unit blocks the input rows its tiles read into its thread's buffer and reads them back from
-        // L2 (ResNet layer2's strided 3x3: the 6.9 MB blocked beforehand took 0.8 of 6.3 ms); several groups would block
-        // a sample's rows once per group, so the chunk's samples are blocked once, in chunks that bound the buffer
+        // one group: each unit lays out the input rows its tiles read in its thread's buffer and reads them back from
+        // L2 (ResNet layer2's strided 3x3: the 6.9 MB blocked beforehand took 0.8 of 6.3 ms); several groups would lay
+        // out a sample's rows once per group, so the chunk's samples are laid out once, in chunks that bound the buffer
         boolean rowsPerUnit = groups == 1;
+        Planes planes = steps.planes();
+        long sampleFloats = planes == null ? geo.sampleFloats() : (long) geo.inputs() * planes.channelFloats();
         int chunk = rowsPerUnit ? samples
-                : (int) Math.max(1, Math.min(samples, ConvolutionKernels.WEIGHT_GRAD_CHUNK_FLOATS / geo.sampleFloats()));
+                : (int) Math.max(1, Math.min(samples, ConvolutionKernels.WEIGHT_GRAD_CHUNK_FLOATS / sampleFloats));
         for (int first = 0; first < samples; first += chunk) {
             int count = Math.min(chunk, samples - first);
             long chunkAt = xAt + first * sampleStride;
-            float[] blocked = rowsPerUnit ? null : block(x, chunkAt, sampleStride, count, geo, steps, parallel);
+            float[] laid = rowsPerUnit ? null : planes == null ? block(x, chunkAt, sampleStride, count, geo, steps, parallel)
+                    : planes(x, chunkAt, sampleStride, count, geo, planes, parallel);
             long chunkOut = outAt + first * outSampleStride;
             // enough units that a late thread finds work: rows split in blocks when groups x samples are few
             int rowBlocks = Math.min(geo.outH(), Math.ceilDiv(UNITS_PER_CHUNK, groups * count));
             IntraOpPool.RangeBody units = (u0, u1) -> {
                 float[] tile = ThreadBuffers.atLeast(TILE_SUMS, TILE_FLOATS);
                 float[] panels = ThreadBuffers.atLeast(WEIGHTS, (long) group * geo.panelFloats());
-                float[] own = rowsPerUnit ? ThreadBuffers.atLeast(UNIT_ROWS, geo.sampleFloats() + BLOCK) : null;
+                float[] own = rowsPerUnit ? ThreadBuffers.atLeast(UNIT_ROWS, sampleFloats + SLACK) : null;
                 // a thread's units are contiguous, group by group: it reorders each group it meets once, into L2
                 int reordered = -1;
                 for (int u = (int) u0; u < u1; u++) {
@@ -126,14 +129,17 @@ final class Nchw16cConv {
                         for (int p = p0; p < p1; p++) reorder(weights, geo, steps, p, panels, (p - p0) * geo.panelFloats());
                         reordered = g;
                     }
-                    int oh0 = rb * geo.outH() / rowBlocks, oh1 = (rb + 1) * geo.outH() / rowBlocks;
-                    if (rowsPerUnit) {
-                        int st = geo.stride(), r0 = oh0 * st, r1 = Math.min(geo.phaseH() * st, (oh1 - 1) * st + geo.kH());
-                        for (int b = 0; b < geo.blocks(); b++) {
-                            blockRows(x, chunkAt + s * sampleStride, b, geo, steps.columnAt(), own, b * geo.blockFloats(), r0, r1);
-                        }
+                    int oh0 = rb * geo.outH() / rowBlocks, oh1 = (rb + 1) * geo.outH() / rowBlocks, st = geo.stride();
+                    long sampleAt = chunkAt + s * sampleStride;
+                    if (rowsPerUnit && planes == null) {
+                        int r0 = oh0 * st, r1 = Math.min(geo.phaseH() * st, (oh1 - 1) * st + geo.kH());
+                        for (int b = 0; b < geo.blocks(); b++) blockRows(x, sampleAt, b, geo, steps.columnAt(), own, b * geo.blockFloats(), r0, r1);
+                    } else if (rowsPerUnit) {
+                        int r0 = Math.max(0, oh0 * st - geo.padH() + planes.top());
+                        int r1 = Math.min(planes.rows(), (oh1 - 1) * st + geo.kH() - geo.padH() + planes.top());
+                        planeRows(x, sampleAt, geo, planes, own, 0, 0, geo.inputs(), r0, r1);
                     }
-                    convolveRows(rowsPerUnit ? own : blocked, rowsPerUnit ? 0 : s * geo.sampleFloats(), geo, steps, panels,
+                    convolveRows(rowsPerUnit ? own : laid, rowsPerUnit ? 0 : (int) (s * sampleFloats), geo, steps, panels,
                             p0, p1, oh0, oh1, tile, bias, biasAt, out, chunkOut + s * outSampleStride);
                 }
             };
@@ -155,16 +161,20 @@ final class Nchw16cConv {
      */
     private static void convolveRows(float[] x, int xAt, Geometry geo, Steps steps, float[] w, int p0, int p1, int oh0, int oh1,
                                      float[] tile, float[] bias, int biasAt, MemorySegment out, long outAt) {
-        int outH = geo.outH(), outW = geo.outW(), pixels = outH * outW, rowFloats = geo.phaseW() * BLOCK;
+        int outH = geo.outH(), outW = geo.outW(), pixels = outH * outW;
+        Planes planes = steps.planes();
+        // floats from one output row's tiles to the next's, and from one pixel to the next
+        int rowFloats = planes == null ? geo.phaseW() * BLOCK : planes.width() * geo.stride();
+        int pixelFloats = planes == null ? BLOCK : geo.stride();
         for (int oh = oh0; oh < oh1; oh++) {
-            ThreeTapRows rows = steps.threeTapRows() == null ? null : steps.threeTapRows()[steps.rowClass()[oh]];
+            ThreeTapRows rows = planes == null ? null : steps.threeTapRows()[steps.rowClass()[oh]];
             StepList[] row = rows == null ? steps.lists()[steps.rowClass()[oh]] : null;
             for (int ow = 0; ow < outW; ow += TILE) {
                 for (int p = p0; p < p1; p++) {
-                    int wAt = (p - p0) * geo.panelFloats(), at = xAt + oh * rowFloats + ow * BLOCK, t = ow / TILE;
+                    int wAt = (p - p0) * geo.panelFloats(), at = xAt + oh * rowFloats + ow * pixelFloats, t = ow / TILE;
                     if (rows == null) tile(x, at, w, wAt, row[steps.columnClass()[t]], tile);
-                    else if (geo.stride() == 1) tileThreeTaps(x, at, w, wAt, rows, steps.firstColumn()[t], steps.lastColumn()[t], tile);
-                    else tileThreeTapsStride2(x, at, rows.phase1(), w, wAt, rows, steps.firstColumn()[t], steps.lastColumn()[t], tile);
+                    else if (geo.stride() == 1) tileThreeTaps(x, at, planes.channelFloats(), w, wAt, rows, steps.firstColumn()[t], steps.lastColumn()[t], tile);
+                    else tileThreeTapsStride2(x, at, planes.channelFloats(), w, wAt, rows, steps.firstColumn()[t], steps.lastColumn()[t], tile);
                     store(tile, Math.min(TILE, outW - ow), bias, biasAt + p * OUTS, out, outAt + (long) p * OUTS * pixels + (long) oh * outW + ow, pixels);
                 }
             }
@@ -278,41 +288,43 @@ final class Nchw16cConv {
     }
 
     /**
-     * {@link #tile} for a kernel three taps wide at stride 1, a kernel row of a block at a time: for each ci, the 9
-     * input columns the tile's 7 pixels read are broadcast once each and multiplied by the weights of the (up to 3)
-     * taps that read them, {@code rows.x[i]} the column pixel 0's first tap reads, {@code rows.w[i]} that tap's
-     * weights. 9 broadcasts and 6 weight vectors per 42 FMAs where {@link #tile} takes 21 and 6, and a step per kernel
-     * row, not per tap. Column 0 feeds pixel 0's first tap alone and column 8 pixel 6's last: left out where
-     * {@code first} or {@code last} is false (the padding), the edge taps cost nothing.
+     * The sums of {@link #tile} for a kernel three taps wide at stride 1, over the input as {@link Planes} (a
+     * channel's plane {@code channel} floats from the next), a kernel row of a block at a time: for each of the
+     * block's 16 channels, the 9 input columns the tile's 7 pixels read are broadcast once each and multiplied by the
+     * weights of the (up to 3) taps that read them, {@code rows.x[i]} the column pixel 0's first tap reads in the
+     * block's first channel, {@code rows.w[i]} that tap's weights. 9 broadcasts and 6 weight vectors per 42 FMAs
+     * where {@link #tile} takes 21 and 6, and a step per kernel row, not per tap. Column 0 feeds pixel 0's first tap
+     * alone and column 8 pixel 6's last: left out where {@code first} or {@code last} is false (the padding), the
+     * edge taps cost nothing.
      */
-    static void tileThreeTaps(float[] x, int xAt, float[] w, int wAt, ThreeTapRows rows, boolean first, boolean last, float[] tile) {
+    static void tileThreeTaps(float[] x, int xAt, int channel, float[] w, int wAt, ThreeTapRows rows, boolean first, boolean last, float[] tile) {
         int[] xs = rows.x(), ws = rows.w();
         FloatVector c0 = FloatVector.zero(S), d0 = c0, c1 = c0, d1 = c0, c2 = c0, d2 = c0, c3 = c0, d3 = c0;
         FloatVector c4 = c0, d4 = c0, c5 = c0, d5 = c0, c6 = c0, d6 = c0;
         for (int i = 0; i < xs.length; i++) {
             int xo = xAt + xs[i], wo = wAt + ws[i];
-            for (int ci = 0; ci < BLOCK; ci++, xo++, wo += OUTS) {
+            for (int ci = 0; ci < BLOCK; ci++, xo += channel, wo += OUTS) {
                 // taps 0, 1, 2 of the row, each 32 outputs as two vectors; pixel q's sums cq, dq
                 FloatVector a = FloatVector.fromArray(S, w, wo), e = FloatVector.fromArray(S, w, wo + 16);
                 FloatVector b = FloatVector.fromArray(S, w, wo + TAP), f = FloatVector.fromArray(S, w, wo + TAP + 16);
                 FloatVector g = FloatVector.fromArray(S, w, wo + 2 * TAP), h = FloatVector.fromArray(S, w, wo + 2 * TAP + 16);
                 FloatVector v;
                 if (first) { v = FloatVector.broadcast(S, x[xo]); c0 = v.fma(a, c0); d0 = v.fma(e, d0); }
-                v = FloatVector.broadcast(S, x[xo + BLOCK]);
+                v = FloatVector.broadcast(S, x[xo + 1]);
                 c1 = v.fma(a, c1); d1 = v.fma(e, d1); c0 = v.fma(b, c0); d0 = v.fma(f, d0);
-                v = FloatVector.broadcast(S, x[xo + 2 * BLOCK]);
+                v = FloatVector.broadcast(S, x[xo + 2]);
                 c2 = v.fma(a, c2); d2 = v.fma(e, d2); c1 = v.fma(b, c1); d1 = v.fma(f, d1); c0 = v.fma(g, c0); d0 = v.fma(h, d0);
-                v = FloatVector.broadcast(S, x[xo + 3 * BLOCK]);
+                v = FloatVector.broadcast(S, x[xo + 3]);
                 c3 = v.fma(a, c3); d3 = v.fma(e, d3); c2 = v.fma(b, c2); d2 = v.fma(f, d2); c1 = v.fma(g, c1); d1 = v.fma(h, d1);
-                v = FloatVector.broadcast(S, x[xo + 4 * BLOCK]);
+                v = FloatVector.broadcast(S, x[xo + 4]);
                 c4 = v.fma(a, c4); d4 = v.fma(e, d4); c3 = v.fma(b, c3); d3 = v.fma(f, d3); c2 = v.fma(g, c2); d2 = v.fma(h, d2);
-                v = FloatVector.broadcast(S, x[xo + 5 * BLOCK]);
+                v = FloatVector.broadcast(S, x[xo + 5]);
                 c5 = v.fma(a, c5); d5 = v.fma(e, d5); c4 = v.fma(b, c4); d4 = v.fma(f, d4); c3 = v.fma(g, c3); d3 = v.fma(h, d3);
-                v = FloatVector.broadcast(S, x[xo + 6 * BLOCK]);
+                v = FloatVector.broadcast(S, x[xo + 6]);
                 c6 = v.fma(a, c6); d6 = v.fma(e, d6); c5 = v.fma(b, c5); d5 = v.fma(f, d5); c4 = v.fma(g, c4); d4 = v.fma(h, d4);
-                v = FloatVector.broadcast(S, x[xo + 7 * BLOCK]);
+                v = FloatVector.broadcast(S, x[xo + 7]);
                 c6 = v.fma(b, c6); d6 = v.fma(f, d6); c5 = v.fma(g, c5); d5 = v.fma(h, d5);
-                if (last) { v = FloatVector.broadcast(S, x[xo + 8 * BLOCK]); c6 = v.fma(g, c6); d6 = v.fma(h, d6); }
+                if (last) { v = FloatVector.broadcast(S, x[xo + 8]); c6 = v.fma(g, c6); d6 = v.fma(h, d6); }
             }
         }
         // written out here: a helper taking the 14 sums, not inlined into a method this large, boxed them (5x the time)
@@ -323,43 +335,43 @@ final class Nchw16cConv {
     }
 
     /**
-     * {@link #tileThreeTaps} at stride 2: taps 0 and 2 read the even phase (pixel q its columns q and q + 1), tap 1
-     * the odd phase ({@code phase1} floats on, column q): 15 broadcasts per 42 FMAs. Even column 0 feeds pixel 0's
-     * first tap alone, even column 7 pixel 6's last.
+     * {@link #tileThreeTaps} at stride 2: pixel q reads columns 2q, 2q + 1 and 2q + 2 from the first, so the 15
+     * columns are broadcast once each per 42 FMAs, the even ones feeding taps 0 and 2, the odd ones tap 1. Column 0
+     * feeds pixel 0's first tap alone, column 14 pixel 6's last.
      */
-    static void tileThreeTapsStride2(float[] x, int xAt, int phase1, float[] w, int wAt, ThreeTapRows rows, boolean first, boolean last, float[] tile) {
+    static void tileThreeTapsStride2(float[] x, int xAt, int channel, float[] w, int wAt, ThreeTapRows rows, boolean first, boolean last, float[] tile) {
         int[] xs = rows.x(), ws = rows.w();
         FloatVector c0 = FloatVector.zero(S), d0 = c0, c1 = c0, d1 = c0, c2 = c0, d2 = c0, c3 = c0, d3 = c0;
         FloatVector c4 = c0, d4 = c0, c5 = c0, d5 = c0, c6 = c0, d6 = c0;
         for (int i = 0; i < xs.length; i++) {
             int xo = xAt + xs[i], wo = wAt + ws[i];
-            for (int ci = 0; ci < BLOCK; ci++, xo++, wo += OUTS) {
+            for (int ci = 0; ci < BLOCK; ci++, xo += channel, wo += OUTS) {
                 FloatVector a = FloatVector.fromArray(S, w, wo), e = FloatVector.fromArray(S, w, wo + 16);
                 FloatVector b = FloatVector.fromArray(S, w, wo + TAP), f = FloatVector.fromArray(S, w, wo + TAP + 16);
                 FloatVector g = FloatVector.fromArray(S, w, wo + 2 * TAP), h = FloatVector.fromArray(S, w, wo + 2 * TAP + 16);
                 FloatVector v;
                 if (first) { v = FloatVector.broadcast(S, x[xo]); c0 = v.fma(a, c0); d0 = v.fma(e, d0); }
-                v = FloatVector.broadcast(S, x[xo + BLOCK]);
+                v = FloatVector.broadcast(S, x[xo + 2]);
                 c1 = v.fma(a, c1); d1 = v.fma(e, d1); c0 = v.fma(g, c0); d0 = v.fma(h, d0);
-                v = FloatVector.broadcast(S, x[xo + 2 * BLOCK]);
+                v = FloatVector.broadcast(S, x[xo + 4]);
                 c2 = v.fma(a, c2); d2 = v.fma(e, d2); c1 = v.fma(g, c1); d1 = v.fma(h, d1);
-                v = FloatVector.broadcast(S, x[xo + 3 * BLOCK]);
+                v = FloatVector.broadcast(S, x[xo + 6]);
                 c3 = v.fma(a, c3); d3 = v.fma(e, d3); c2 = v.fma(g, c2); d2 = v.fma(h, d2);
-                v = FloatVector.broadcast(S, x[xo + 4 * BLOCK]);
+                v = FloatVector.broadcast(S, x[xo + 8]);
                 c4 = v.fma(a, c4); d4 = v.fma(e, d4); c3 = v.fma(g, c3); d3 = v.fma(h, d3);
-                v = FloatVector.broadcast(S, x[xo + 5 * BLOCK]);
+                v = FloatVector.broadcast(S, x[xo + 10]);
                 c5 = v.fma(a, c5); d5 = v.fma(e, d5); c4 = v.fma(g, c4); d4 = v.fma(h, d4);
-                v = FloatVector.broadcast(S, x[xo + 6 * BLOCK]);
+                v = FloatVector.broadcast(S, x[xo + 12]);
                 c6 = v.fma(a, c6); d6 = v.fma(e, d6); c5 = v.fma(g, c5); d5 = v.fma(h, d5);
-                if (last) { v = FloatVector.broadcast(S, x[xo + 7 * BLOCK]); c6 = v.fma(g, c6); d6 = v.fma(h, d6); }
-                int odd = xo + phase1;
+                if (last) { v = FloatVector.broadcast(S, x[xo + 14]); c6 = v.fma(g, c6); d6 = v.fma(h, d6); }
+                int odd = xo + 1;
                 v = FloatVector.broadcast(S, x[odd]); c0 = v.fma(b, c0); d0 = v.fma(f, d0);
-                v = FloatVector.broadcast(S, x[odd + BLOCK]); c1 = v.fma(b, c1); d1 = v.fma(f, d1);
-                v = FloatVector.broadcast(S, x[odd + 2 * BLOCK]); c2 = v.fma(b, c2); d2 = v.fma(f, d2);
-                v = FloatVector.broadcast(S, x[odd + 3 * BLOCK]); c3 = v.fma(b, c3); d3 = v.fma(f, d3);
-                v = FloatVector.broadcast(S, x[odd + 4 * BLOCK]); c4 = v.fma(b, c4); d4 = v.fma(f, d4);
-                v = FloatVector.broadcast(S, x[odd + 5 * BLOCK]); c5 = v.fma(b, c5); d5 = v.fma(f, d5);
-                v = FloatVector.broadcast(S, x[odd + 6 * BLOCK]); c6 = v.fma(b, c6); d6 = v.fma(f, d6);
+                v = FloatVector.broadcast(S, x[odd + 2]); c1 = v.fma(b, c1); d1 = v.fma(f, d1);
+                v = FloatVector.broadcast(S, x[odd + 4]); c2 = v.fma(b, c2); d2 = v.fma(f, d2);
+                v = FloatVector.broadcast(S, x[odd + 6]); c3 = v.fma(b, c3); d3 = v.fma(f, d3);
+                v = FloatVector.broadcast(S, x[odd + 8]); c4 = v.fma(b, c4); d4 = v.fma(f, d4);
+                v = FloatVector.broadcast(S, x[odd + 10]); c5 = v.fma(b, c5); d5 = v.fma(f, d5);
+                v = FloatVector.broadcast(S, x[odd + 12]); c6 = v.fma(b, c6); d6 = v.fma(f, d6);
             }
         }
         // written out here: a helper taking the 14 sums, not inlined into a method this large, boxed them (5x the time)
@@ -459,6 +471,50 @@ final class Nchw16cConv {
      * 32 rows took twice the time of whole rows from L3.
      */
     private static final int REORDER_ROW_FLOATS = 4608;
+
+    /** The samples' channels as {@link Planes}, sample s at {@code s * inputs * channelFloats}. */
+    private static float[] planes(MemorySegment x, long xAt, long sampleStride, int samples, Geometry geo, Planes planes, boolean parallel) {
+        int blocks = geo.blocks();
+        long sampleFloats = (long) geo.inputs() * planes.channelFloats();
+        float[] laid = ThreadBuffers.atLeast(BLOCKED, samples * sampleFloats + SLACK);
+        IntraOpPool.RangeBody body = (u0, u1) -> {
+            for (int u = (int) u0; u < u1; u++) {
+                int s = u / blocks, b = u % blocks;
+                planeRows(x, xAt + s * sampleStride, geo, planes, laid, (int) (s * sampleFloats), b * BLOCK, (b + 1) * BLOCK, 0, planes.rows());
+            }
+        };
+        if (parallel) IntraOpPool.parallelFor((long) samples * blocks, 1, body);
+        else body.run(0, (long) samples * blocks);
+        return laid;
+    }
+
+    /**
+     * Rows [r0, r1) of the {@link Planes} of channels [c0, c1) of one sample, whose planes start at element
+     * {@code sampleAt} of x, into {@code laid[base ...]}: one copy a channel where the planes are the input as it is,
+     * else one a row, with the zeros around it.
+     */
+    private static void planeRows(MemorySegment x, long sampleAt, Geometry geo, Planes planes, float[] laid, int base, int c0, int c1, int r0, int r1) {
+        int h = geo.h(), w = geo.w(), width = planes.width(), left = planes.left();
+        boolean asIs = planes.asIs(geo);
+        for (int c = c0; c < c1; c++) {
+            int to = base + c * planes.channelFloats();
+            long from = sampleAt + (long) c * h * w;
+            if (asIs) {
+                MemorySegment.copy(x, ElementAccess.F32, (from + (long) r0 * w) * Float.BYTES, laid, to + r0 * w, (r1 - r0) * w);
+                continue;
+            }
+            for (int r = r0; r < r1; r++) {
+                int i = r - planes.top(), row = to + r * width;
+                if (i < 0 || i >= h) {
+                    java.util.Arrays.fill(laid, row, row + width, 0f);
+                    continue;
+                }
+                java.util.Arrays.fill(laid, row, row + left, 0f);
+                MemorySegment.copy(x, ElementAccess.F32, (from + (long) i * w) * Float.BYTES, laid, row + left, w);
+                java.util.Arrays.fill(laid, row + left + w, row + width, 0f);
+            }
+        }
+    }
 
     /**
      * The samples' planes in blocks of 16 channels, padded and split into stride phases: padded pixel (r, q) of
@@ -639,11 +695,25 @@ final class Nchw16cConv {
     record StepList(int[] x, int[] w, byte[] kinds) {}
 
     /**
-     * The kernel rows of a tile of a kernel three taps wide, each a (block, kernel row): the x offset of the column
-     * its pixel 0's first tap reads, and the w offset of that tap; at stride 2, {@code phase1} floats from an even
-     * phase column to the odd one beside it.
+     * The kernel rows of a tile of a kernel three taps wide, each a (block, kernel row): the x offset, in
+     * {@link Planes}, of the column its pixel 0's first tap reads in the block's first channel, from output pixel
+     * (0, 0)'s tile, and the w offset of that tap.
      */
-    record ThreeTapRows(int[] x, int[] w, int phase1) {}
+    record ThreeTapRows(int[] x, int[] w) {}
+
+    /**
+     * The input as kernels three taps wide read it: each channel of a sample a plane of {@code rows} x {@code width}
+     * floats, input pixel (i, j) at row {@code top + i}, column {@code left + j}, zeros around. Where the tiles read
+     * no padding but the columns their first and last flags leave out, the planes are the input as it is (no border:
+     * one copy a channel, no transposes); a channel's plane {@link #channelFloats} floats from the next.
+     */
+    record Planes(int top, int left, int rows, int width) {
+        int channelFloats() { return rows * width; }
+        boolean asIs(Geometry geo) { return top == 0 && left == 0 && rows == geo.h() && width == geo.w(); }
+    }
+
+    /** Floats past a laid-out input that a tile's pixels past the row's end may read (their sums are not stored). */
+    private static final int SLACK = 4 * TILE * BLOCK;
 
     /**
      * The step lists of one geometry: output row oh reads kernel rows [lo, hi) that fall inside the input (the
@@ -657,7 +727,7 @@ final class Nchw16cConv {
      * input ({@code firstColumn[t]}, {@code lastColumn[t]}).
      */
     private record Steps(Geometry geo, int[] rowClass, int[] columnClass, StepList[][] lists, int[] stepAt, int[] columnAt, int[] flippedTapAt,
-                         ThreeTapRows[] threeTapRows, boolean[] firstColumn, boolean[] lastColumn) {}
+                         ThreeTapRows[] threeTapRows, boolean[] firstColumn, boolean[] lastColumn, Planes planes) {}
 
     /** A class of output rows: the kernel rows [lo, hi) that fall inside the input. */
     private record KernelRows(int lo, int hi) {}
@@ -721,17 +791,21 @@ final class Nchw16cConv {
         for (int t = 0; t < taps; t++) flippedTapAt[t] = (taps - 1 - t) * BLOCK * OUTS;
         ThreeTapRows[] threeTapRows = null;
         boolean[] firstColumn = new boolean[tiles], lastColumn = new boolean[tiles];
+        Planes planes = null;
         if (kW == 3) {
-            threeTapRows = new ThreeTapRows[rows.size()];
-            for (int r = 0; r < rows.size(); r++) threeTapRows[r] = threeTapRows(geo, rows.get(r));
             // pixel 0's first tap and pixel 6's last: whether the column each reads (alone) lies inside the input
             for (int t = 0; t < tiles; t++) {
                 int left = t * TILE * st - geo.padW(), right = (t * TILE + TILE - 1) * st - geo.padW() + kW - 1;
                 firstColumn[t] = left >= 0 && left < geo.w();
                 lastColumn[t] = right >= 0 && right < geo.w();
             }
+            planes = readsInsideOnly(geo, firstColumn, lastColumn) ? new Planes(0, 0, geo.h(), geo.w())
+                    : new Planes(geo.padH(), geo.padW(), Math.max(geo.h() + 2 * geo.padH(), (geo.outH() - 1) * st + kH),
+                                 Math.max(geo.w() + 2 * geo.padW(), (tiles * TILE - 1) * st + kW));
+            threeTapRows = new ThreeTapRows[rows.size()];
+            for (int r = 0; r < rows.size(); r++) threeTapRows[r] = threeTapRows(geo, planes, rows.get(r));
         }
-        return new Steps(geo, rowClass, columnClass, lists, stepAt, columnAt, flippedTapAt, threeTapRows, firstColumn, lastColumn);
+        return new Steps(geo, rowClass, columnClass, lists, stepAt, columnAt, flippedTapAt, threeTapRows, firstColumn, lastColumn, planes);
     }
 
     /**
@@ -764,16 +838,34 @@ final class Nchw16cConv {
     }
 
     /** Kernel rows [lo, hi) of every block for {@link #tileThreeTaps}, in the weight's order. */
-    private static ThreeTapRows threeTapRows(Geometry geo, KernelRows kernelRows) {
+    private static ThreeTapRows threeTapRows(Geometry geo, Planes planes, KernelRows kernelRows) {
         int lo = kernelRows.lo(), hi = kernelRows.hi(), n = geo.blocks() * (hi - lo), i = 0;
         int[] xs = new int[n], ws = new int[n];
         for (int b = 0; b < geo.blocks(); b++) {
             for (int ki = lo; ki < hi; ki++, i++) {
-                xs[i] = b * geo.blockFloats() + geo.tapOffset(ki, 0);
+                xs[i] = b * BLOCK * planes.channelFloats() + (ki - geo.padH() + planes.top()) * planes.width() + planes.left() - geo.padW();
                 ws[i] = (b * geo.taps() + ki * geo.kW()) * TAP;
             }
         }
-        return new ThreeTapRows(xs, ws, geo.tapOffset(0, 1) - geo.tapOffset(0, 0));
+        return new ThreeTapRows(xs, ws);
+    }
+
+    /**
+     * Whether every column a tile's pixels read lies inside the input, but those its first and last flags leave out:
+     * then the kernel rows that fall in the input read no padding, and {@link Planes} may be the input as it is. Pixels
+     * past the row's end are not stored, so what they read does not count.
+     */
+    private static boolean readsInsideOnly(Geometry geo, boolean[] firstColumn, boolean[] lastColumn) {
+        for (int t = 0; t < geo.tilesPerRow(); t++) {
+            for (int q = 0; q < TILE && t * TILE + q < geo.outW(); q++) {
+                for (int kj = 0; kj < geo.kW(); kj++) {
+                    if (q == 0 && kj == 0 && !firstColumn[t] || q == TILE - 1 && kj == geo.kW() - 1 && !lastColumn[t]) continue;
+                    int col = (t * TILE + q) * geo.stride() - geo.padW() + kj;
+                    if (col < 0 || col >= geo.w()) return false;
+                }
+            }
+        }
+        return true;
     }
 
     /** Kernel rows [lo, hi) of every block, in the order the weight is stored, so that a tile reads it as one stream. */
