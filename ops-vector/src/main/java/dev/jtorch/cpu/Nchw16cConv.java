@@ -436,30 +436,25 @@ final class Nchw16cConv {
 
     /**
      * The input gradient's W, transposed and flipped: for kernel input c, the panel's 32 outputs and their taps are
-     * one run of W ({@code W[c][p*32 + v][t]}), so each step's 16 outputs lie at a stride of taps. Sixteen windows of
-     * 16 floats, output v's taps first in window v, are copied to a heap block and transposed: transposed row t holds
-     * tap t of the 16 outputs, stored at its flipped step. Gathers at a stride of taps, from a heap copy of W, took
-     * about 1.2 ms a thread per call at ResNet layer4 (a third of the forward's time there).
+     * one run of W ({@code W[c][p*32 + v][t]}), so each step's 16 outputs lie at a stride of taps. The run is copied
+     * to the heap in one piece and read as 16 windows of 16 floats a stride of taps apart, output v's taps first in
+     * window v, transposed: transposed row t holds tap t of the 16 outputs, stored at its flipped step. Each window
+     * copied on its own from W's segment, ResNet layer4's forward + input gradient took 1.04x the time; gathers at a
+     * stride of taps from a heap copy of W took about 1.2 ms a thread per call (a third of the forward's time there).
      */
     private static void reorderFlipped(Weights.TransposedFlipped w, Geometry geo, int[] flippedTapAt, int p, float[] panels, int to) {
-        int taps = geo.taps();
-        float[] windows = ThreadBuffers.atLeast(WINDOWS, BLOCK * BLOCK);
+        int taps = geo.taps(), runFloats = OUTS * taps;
+        // the run and the 16 floats past it that the last windows read into rows not stored (stale past W's end)
+        float[] run = ThreadBuffers.atLeast(WINDOWS, runFloats + BLOCK);
         long end = w.data().byteSize() / Float.BYTES;
         for (int c = 0; c < geo.inputs(); c++) {
-            long run = w.at() + ((long) c * geo.outputs() + p * OUTS) * taps;
+            long from = w.at() + ((long) c * geo.outputs() + p * OUTS) * taps;
+            MemorySegment.copy(w.data(), ElementAccess.F32, from * Float.BYTES, run, 0, (int) Math.min(runFloats + BLOCK, end - from));
             int stepsAt = to + (c / BLOCK * taps * BLOCK + c % BLOCK) * OUTS;
             for (int half = 0; half < OUTS; half += BLOCK) {
+                // window v: output half + v's taps from t0, then the next output's
                 for (int t0 = 0; t0 < taps; t0 += BLOCK) {
-                    long from = run + (long) half * taps + t0;
-                    for (int v = 0; v < BLOCK; v++, from += taps) {
-                        // the window runs past output v's taps into the next output's; past W's end, only what is there
-                        if (from + BLOCK <= end) {
-                            FloatVector.fromMemorySegment(S, w.data(), from * Float.BYTES, ByteOrder.nativeOrder()).intoArray(windows, v * BLOCK);
-                        } else {
-                            MemorySegment.copy(w.data(), ElementAccess.F32, from * Float.BYTES, windows, v * BLOCK, (int) (end - from));
-                        }
-                    }
-                    transpose16(windows, 0, BLOCK, panels, stepsAt + half, flippedTapAt, t0, Math.min(BLOCK, taps - t0));
+                    transpose16(run, half * taps + t0, taps, panels, stepsAt + half, flippedTapAt, t0, Math.min(BLOCK, taps - t0));
                 }
             }
         }
