@@ -27,6 +27,9 @@ import java.nio.ByteOrder;
  * next row) after it and dropped. At stride 2 the padded input is stored as its four stride phases, as
  * {@link ImplicitConv} does: tap (ki, kj) of output (oh, ow) reads phase (ki % 2, kj % 2) at (oh + ki / 2, ow + kj / 2),
  * so neighbouring outputs read neighbouring pixels again.
+ * Kernels three taps wide (ResNet's 3x3, and their input gradients) skip that layout: {@link #tileThreeTaps} and
+ * {@link #tileThreeTapsStride2} read the input's own channel planes ({@link Planes}, as they are where no tile reads
+ * padding), a kernel row of a block per step, each input column broadcast once for the pixels whose taps read it.
  * The weight is reordered on every call into panels of 32 output channels, step (block, tap, ci) holding two vectors,
  * by each thread for the panels it takes, just before their tiles, into a buffer that stays in its L2 (written to a
  * shared 9.4 MB buffer first, the reorder took 16% of layer4's samples, most of them waiting on memory).
@@ -88,8 +91,8 @@ final class Nchw16cConv {
     /**
      * {@code out[s*outSampleStride + o*outH*outW + pixel] = bias[biasAt + o] + conv} for samples [0, samples) of the
      * input planes {@code x[xAt + s*sampleStride + c*h*w ...]}; weight element (o, c, t) read by {@code weights}.
-     * bias may be null. Threads split (group of panels, sample, block of rows); within one, each output row runs
-     * every panel of the group, so the rows of blocked input it reads stay in L1 and L2 across panels.
+     * bias may be null. Threads split (group of panels, sample, block of rows); within one, each tile runs every
+     * panel of the group, so the input rows it reads stay in L1 and L2 across panels.
      */
     static void forward(MemorySegment x, long xAt, long sampleStride, int samples, Geometry geo, Weights weights,
                         float[] bias, int biasAt, MemorySegment out, long outAt, long outSampleStride) {
