@@ -293,14 +293,13 @@ class ConvolutionKernelsTest {
 
     @Test
     void nchw16cTilesLeaveOutEdgePixelsWhereThatSavesEnough() {
-        // ResNet layer4: one 7-wide tile a row, its first and its last pixel left out for a third of the taps each
-        assertTrue(Nchw16cConv.edgesPay(new Nchw16cConv.Geometry(512, 7, 7, 512, 3, 3, 1, 1, 1, 7, 7)));
-        // 14-wide rows: the first tile's first pixel and the second's last, 2 of 42 pixel-taps a row
-        assertTrue(Nchw16cConv.edgesPay(new Nchw16cConv.Geometry(16, 5, 14, 64, 3, 3, 1, 1, 1, 5, 14)));
-        // ResNet layer2's strided 3x3: the first of four tiles leaves out its first pixel for one kernel column
-        assertFalse(Nchw16cConv.edgesPay(new Nchw16cConv.Geometry(128, 56, 56, 128, 3, 3, 2, 1, 1, 28, 28)));
+        // (kernels three taps wide take tileThreeTaps, whose edges cost nothing: these are 5x5)
+        // one 7-wide tile a row, padding 2: its first pixel left out for kernel column 1, its last for column 3
+        assertTrue(Nchw16cConv.edgesPay(new Nchw16cConv.Geometry(16, 7, 7, 64, 5, 5, 1, 2, 2, 7, 7)));
+        // 56-wide rows: the same two of 8 tiles x 7 pixels x 5 columns, under 1/32
+        assertFalse(Nchw16cConv.edgesPay(new Nchw16cConv.Geometry(16, 56, 56, 64, 5, 5, 1, 2, 2, 56, 56)));
         // no padding: nothing to leave out
-        assertFalse(Nchw16cConv.edgesPay(new Nchw16cConv.Geometry(16, 9, 9, 64, 3, 3, 1, 0, 0, 7, 7)));
+        assertFalse(Nchw16cConv.edgesPay(new Nchw16cConv.Geometry(16, 11, 11, 64, 5, 5, 1, 0, 0, 7, 7)));
     }
 
     @Test
