@@ -45,7 +45,8 @@ final class Nchw16cConv {
     /** Output channels per tile: two vectors. */
     static final int OUTS = 32;
 
-    private static final ThreadLocal<float[]> BLOCKED = ThreadBuffers.floats();
+    /** A chunk's input as its layout lays it out, for every unit of the chunk to read. */
+    private static final ThreadLocal<float[]> LAID_OUT = ThreadBuffers.floats();
     private static final ThreadLocal<float[]> UNIT_ROWS = ThreadBuffers.floats();
     private static final ThreadLocal<float[]> WEIGHTS = ThreadBuffers.floats();
     private static final ThreadLocal<float[]> WEIGHT_ROWS = ThreadBuffers.floats();
@@ -107,15 +108,17 @@ final class Nchw16cConv {
         // L2 (ResNet layer2's strided 3x3: the 6.9 MB blocked beforehand took 0.8 of 6.3 ms); several groups would lay
         // out a sample's rows once per group, so the chunk's samples are laid out once, in chunks that bound the buffer
         boolean rowsPerUnit = groups == 1;
-        Planes planes = steps.planes();
+        Planes planes = steps.layout() instanceof Planar planar ? planar.planes() : null;
         long sampleFloats = planes == null ? geo.sampleFloats() : (long) geo.inputs() * planes.channelFloats();
         int chunk = rowsPerUnit ? samples
                 : (int) Math.max(1, Math.min(samples, ConvolutionKernels.WEIGHT_GRAD_CHUNK_FLOATS / sampleFloats));
         for (int first = 0; first < samples; first += chunk) {
             int count = Math.min(chunk, samples - first);
             long chunkAt = xAt + first * sampleStride;
-            float[] laid = rowsPerUnit ? null : planes == null ? block(x, chunkAt, sampleStride, count, geo, steps, parallel)
-                    : planes(x, chunkAt, sampleStride, count, geo, planes, parallel);
+            float[] laid = rowsPerUnit ? null : switch (steps.layout()) {
+                case Blocked blocked -> block(x, chunkAt, sampleStride, count, geo, blocked.columnAt(), parallel);
+                case Planar planar -> planes(x, chunkAt, sampleStride, count, geo, planar.planes(), parallel);
+            };
             long chunkOut = outAt + first * outSampleStride;
             // enough units that a late thread finds work: rows split in blocks when groups x samples are few
             int rowBlocks = Math.min(geo.outH(), Math.ceilDiv(UNITS_PER_CHUNK, groups * count));
@@ -134,13 +137,18 @@ final class Nchw16cConv {
                     }
                     int oh0 = rb * geo.outH() / rowBlocks, oh1 = (rb + 1) * geo.outH() / rowBlocks, st = geo.stride();
                     long sampleAt = chunkAt + s * sampleStride;
-                    if (rowsPerUnit && planes == null) {
-                        int r0 = oh0 * st, r1 = Math.min(geo.phaseH() * st, (oh1 - 1) * st + geo.kH());
-                        for (int b = 0; b < geo.blocks(); b++) blockRows(x, sampleAt, b, geo, steps.columnAt(), own, b * geo.blockFloats(), r0, r1);
-                    } else if (rowsPerUnit) {
-                        int r0 = Math.max(0, oh0 * st - geo.padH() + planes.top());
-                        int r1 = Math.min(planes.rows(), (oh1 - 1) * st + geo.kH() - geo.padH() + planes.top());
-                        planeRows(x, sampleAt, geo, planes, own, 0, 0, geo.inputs(), r0, r1);
+                    if (rowsPerUnit) {
+                        switch (steps.layout()) {
+                            case Blocked blocked -> {
+                                int r0 = oh0 * st, r1 = Math.min(geo.phaseH() * st, (oh1 - 1) * st + geo.kH());
+                                for (int b = 0; b < geo.blocks(); b++) blockRows(x, sampleAt, b, geo, blocked.columnAt(), own, b * geo.blockFloats(), r0, r1);
+                            }
+                            case Planar planar -> {
+                                int top = planar.planes().top(), r0 = Math.max(0, oh0 * st - geo.padH() + top);
+                                int r1 = Math.min(planar.planes().rows(), (oh1 - 1) * st + geo.kH() - geo.padH() + top);
+                                planeRows(x, sampleAt, geo, planar.planes(), own, 0, 0, geo.inputs(), r0, r1);
+                            }
+                        }
                     }
                     convolveRows(rowsPerUnit ? own : laid, rowsPerUnit ? 0 : (int) (s * sampleFloats), geo, steps, panels,
                             p0, p1, oh0, oh1, tile, bias, biasAt, out, chunkOut + s * outSampleStride);
@@ -165,19 +173,19 @@ final class Nchw16cConv {
     private static void convolveRows(float[] x, int xAt, Geometry geo, Steps steps, float[] w, int p0, int p1, int oh0, int oh1,
                                      float[] tile, float[] bias, int biasAt, MemorySegment out, long outAt) {
         int outH = geo.outH(), outW = geo.outW(), pixels = outH * outW;
-        Planes planes = steps.planes();
+        Blocked blocked = steps.layout() instanceof Blocked b ? b : null;
+        Planar planar = steps.layout() instanceof Planar p ? p : null;
         // floats from one output row's tiles to the next's, and from one pixel to the next
-        int rowFloats = planes == null ? geo.phaseW() * BLOCK : planes.width() * geo.stride();
-        int pixelFloats = planes == null ? BLOCK : geo.stride();
+        int rowFloats = planar == null ? geo.phaseW() * BLOCK : planar.planes().width() * geo.stride();
+        int pixelFloats = planar == null ? BLOCK : geo.stride();
         for (int oh = oh0; oh < oh1; oh++) {
-            ThreeTapRows rows = planes == null ? null : steps.threeTapRows()[steps.rowClass()[oh]];
-            StepList[] row = rows == null ? steps.lists()[steps.rowClass()[oh]] : null;
+            int cls = steps.rowClass()[oh];
             for (int ow = 0; ow < outW; ow += TILE) {
                 for (int p = p0; p < p1; p++) {
                     int wAt = (p - p0) * geo.panelFloats(), at = xAt + oh * rowFloats + ow * pixelFloats, t = ow / TILE;
-                    if (rows == null) tile(x, at, w, wAt, row[steps.columnClass()[t]], tile);
-                    else if (geo.stride() == 1) tileThreeTaps(x, at, planes.channelFloats(), w, wAt, rows, steps.firstColumn()[t], steps.lastColumn()[t], tile);
-                    else tileThreeTapsStride2(x, at, planes.channelFloats(), w, wAt, rows, steps.firstColumn()[t], steps.lastColumn()[t], tile);
+                    if (blocked != null) tile(x, at, w, wAt, blocked.lists()[cls][blocked.columnClass()[t]], tile);
+                    else if (geo.stride() == 1) tileThreeTaps(x, at, planar.planes().channelFloats(), w, wAt, planar.rows()[cls], planar.firstColumn()[t], planar.lastColumn()[t], tile);
+                    else tileThreeTapsStride2(x, at, planar.planes().channelFloats(), w, wAt, planar.rows()[cls], planar.firstColumn()[t], planar.lastColumn()[t], tile);
                     store(tile, Math.min(TILE, outW - ow), bias, biasAt + p * OUTS, out, outAt + (long) p * OUTS * pixels + (long) oh * outW + ow, pixels);
                 }
             }
@@ -474,7 +482,7 @@ final class Nchw16cConv {
     private static float[] planes(MemorySegment x, long xAt, long sampleStride, int samples, Geometry geo, Planes planes, boolean parallel) {
         int blocks = geo.blocks();
         long sampleFloats = (long) geo.inputs() * planes.channelFloats();
-        float[] laid = ThreadBuffers.atLeast(BLOCKED, samples * sampleFloats + SLACK);
+        float[] laid = ThreadBuffers.atLeast(LAID_OUT, samples * sampleFloats + SLACK);
         IntraOpPool.RangeBody body = (u0, u1) -> {
             for (int u = (int) u0; u < u1; u++) {
                 int s = u / blocks, b = u % blocks;
@@ -519,13 +527,13 @@ final class Nchw16cConv {
      * channel b*16 + ci of sample s at {@code [s*sampleFloats + b*blockFloats + (((r % st)*st + q % st)*phaseH + r / st)*phaseW*16
      * + q / st*16 + ci]}, zeros where (r, q) is padding.
      */
-    private static float[] block(MemorySegment x, long xAt, long sampleStride, int samples, Geometry geo, Steps steps, boolean parallel) {
+    private static float[] block(MemorySegment x, long xAt, long sampleStride, int samples, Geometry geo, int[] columnAt, boolean parallel) {
         int blocks = geo.blocks();
-        float[] blocked = ThreadBuffers.atLeast(BLOCKED, (long) samples * geo.sampleFloats() + BLOCK);
+        float[] blocked = ThreadBuffers.atLeast(LAID_OUT, (long) samples * geo.sampleFloats() + BLOCK);
         IntraOpPool.RangeBody body = (u0, u1) -> {
             for (int u = (int) u0; u < u1; u++) {
                 int s = u / blocks, b = u % blocks;
-                blockRows(x, xAt + s * sampleStride, b, geo, steps.columnAt(), blocked, s * geo.sampleFloats() + b * geo.blockFloats(),
+                blockRows(x, xAt + s * sampleStride, b, geo, columnAt, blocked, s * geo.sampleFloats() + b * geo.blockFloats(),
                         0, geo.phaseH() * geo.stride());
             }
         };
@@ -714,18 +722,29 @@ final class Nchw16cConv {
     private static final int SLACK = 4 * TILE * BLOCK;
 
     /**
-     * The step lists of one geometry: output row oh reads kernel rows [lo, hi) that fall inside the input (the
-     * others read only padding and are skipped), {@code rowClass[oh]} names them; tile t of a row reads the padding
-     * on its left or right edge as {@code columnClass[t]} names; {@code lists[rowClass][columnClass]}. With them the
-     * geometry's three copy tables: where column k of the reorder's rows (block k / run of its chunk, then ci, t) goes
-     * from the chunk's first step, where input column j goes in the blocked copy from its row's start, for the
-     * columns that tiles read (a prefix: the phase column grows with j), and where the input gradient's tap t goes
-     * from its block's first step (the taps reversed). A kernel three taps wide has {@code threeTapRows[rowClass]}
-     * instead of {@code lists}, and whether tile t's pixel 0 reads its first column and pixel 6 its last inside the
-     * input ({@code firstColumn[t]}, {@code lastColumn[t]}).
+     * The steps of one geometry: output row oh reads kernel rows [lo, hi) that fall inside the input (the others read
+     * only padding and are skipped), {@code rowClass[oh]} names them; where column k of the reorder's rows (block
+     * k / run of its chunk, then ci, t) goes from the chunk's first step ({@code stepAt}); where the input gradient's
+     * tap t goes from its block's first step, the taps reversed ({@code flippedTapAt}); and how tiles read the input.
      */
-    private record Steps(Geometry geo, int[] rowClass, int[] columnClass, StepList[][] lists, int[] stepAt, int[] columnAt, int[] flippedTapAt,
-                         ThreeTapRows[] threeTapRows, boolean[] firstColumn, boolean[] lastColumn, Planes planes) {}
+    private record Steps(Geometry geo, int[] rowClass, int[] stepAt, int[] flippedTapAt, Layout layout) {}
+
+    /** How a geometry's tiles read the input: each layout with the tables it alone uses. */
+    private sealed interface Layout permits Blocked, Planar {}
+
+    /**
+     * 16-channel blocks in stride phases, read by {@link #tile}: tile t of a row reads the padding on its left or right
+     * edge as {@code columnClass[t]} names, its steps {@code lists[rowClass][columnClass]}; input column j goes to
+     * {@code columnAt[j]} from its row's start in the blocked copy, for the columns that tiles read (a prefix: the
+     * phase column grows with j).
+     */
+    private record Blocked(StepList[][] lists, int[] columnClass, int[] columnAt) implements Layout {}
+
+    /**
+     * The input's own {@link Planes}, read by the three-tap kernels: {@code rows[rowClass]}, and whether tile t's
+     * pixel 0 reads its first column and pixel 6 its last inside the input ({@code firstColumn[t]}, {@code lastColumn[t]}).
+     */
+    private record Planar(ThreeTapRows[] rows, boolean[] firstColumn, boolean[] lastColumn, Planes planes) implements Layout {}
 
     /** A class of output rows: the kernel rows [lo, hi) that fall inside the input. */
     private record KernelRows(int lo, int hi) {}
@@ -746,18 +765,7 @@ final class Nchw16cConv {
     enum Edge { NONE, FIRST, LAST }
 
     private static Steps stepsOf(Geometry geo) {
-        int kH = geo.kH(), kW = geo.kW(), tiles = geo.tilesPerRow();
-        // per tile, each kernel column's edge; tiles with the same edges share lists
-        java.util.List<java.util.List<Edge>> columns = new java.util.ArrayList<>();
-        int[] columnClass = new int[tiles];
-        boolean edgesPay = edgesPay(geo);
-        for (int t = 0; t < tiles; t++) {
-            java.util.List<Edge> edges = new java.util.ArrayList<>();
-            for (int kj = 0; kj < kW; kj++) edges.add(edgesPay ? edge(geo, t * TILE, kj) : Edge.NONE);
-            int cls = columns.indexOf(edges);
-            if (cls < 0) { cls = columns.size(); columns.add(edges); }
-            columnClass[t] = cls;
-        }
+        int kH = geo.kH(), taps = geo.taps(), run = BLOCK * taps;
         int[] rowClass = new int[geo.outH()];
         java.util.List<KernelRows> rows = new java.util.ArrayList<>();
         for (int oh = 0; oh < geo.outH(); oh++) {
@@ -768,16 +776,48 @@ final class Nchw16cConv {
             if (cls < 0) { cls = rows.size(); rows.add(kernelRows); }
             rowClass[oh] = cls;
         }
-        StepList[][] lists = null;
-        if (kW != 3) {
-            lists = new StepList[rows.size()][columns.size()];
-            for (int r = 0; r < rows.size(); r++) {
-                for (int c = 0; c < columns.size(); c++) lists[r][c] = stepList(geo, rows.get(r), columns.get(c));
-            }
-        }
-        int taps = geo.taps(), run = BLOCK * taps;
         int[] stepAt = new int[geo.reorderBlocks() * run];
         for (int k = 0; k < stepAt.length; k++) stepAt[k] = ((k / run * taps + k % taps) * BLOCK + k % run / taps) * OUTS;
+        int[] flippedTapAt = new int[taps];
+        for (int t = 0; t < taps; t++) flippedTapAt[t] = (taps - 1 - t) * BLOCK * OUTS;
+        return new Steps(geo, rowClass, stepAt, flippedTapAt, geo.kW() == 3 ? planar(geo, rows) : blocked(geo, rows));
+    }
+
+    /** The three-tap kernels' layout: the input's planes, as they are where no tile reads padding. */
+    private static Planar planar(Geometry geo, java.util.List<KernelRows> rows) {
+        int tiles = geo.tilesPerRow(), st = geo.stride(), kW = geo.kW();
+        boolean[] firstColumn = new boolean[tiles], lastColumn = new boolean[tiles];
+        // pixel 0's first tap and pixel 6's last: whether the column each reads (alone) lies inside the input
+        for (int t = 0; t < tiles; t++) {
+            int left = t * TILE * st - geo.padW(), right = (t * TILE + TILE - 1) * st - geo.padW() + kW - 1;
+            firstColumn[t] = left >= 0 && left < geo.w();
+            lastColumn[t] = right >= 0 && right < geo.w();
+        }
+        Planes planes = readsInsideOnly(geo, firstColumn, lastColumn) ? new Planes(0, 0, geo.h(), geo.w())
+                : new Planes(geo.padH(), geo.padW(), Math.max(geo.h() + 2 * geo.padH(), (geo.outH() - 1) * st + geo.kH()),
+                             Math.max(geo.w() + 2 * geo.padW(), (tiles * TILE - 1) * st + kW));
+        ThreeTapRows[] threeTapRows = new ThreeTapRows[rows.size()];
+        for (int r = 0; r < rows.size(); r++) threeTapRows[r] = threeTapRows(geo, planes, rows.get(r));
+        return new Planar(threeTapRows, firstColumn, lastColumn, planes);
+    }
+
+    /** {@link #tile}'s layout: per tile, each kernel column's edge (tiles with the same edges share lists). */
+    private static Blocked blocked(Geometry geo, java.util.List<KernelRows> rows) {
+        int tiles = geo.tilesPerRow();
+        java.util.List<java.util.List<Edge>> columns = new java.util.ArrayList<>();
+        int[] columnClass = new int[tiles];
+        boolean edgesPay = edgesPay(geo);
+        for (int t = 0; t < tiles; t++) {
+            java.util.List<Edge> edges = new java.util.ArrayList<>();
+            for (int kj = 0; kj < geo.kW(); kj++) edges.add(edgesPay ? edge(geo, t * TILE, kj) : Edge.NONE);
+            int cls = columns.indexOf(edges);
+            if (cls < 0) { cls = columns.size(); columns.add(edges); }
+            columnClass[t] = cls;
+        }
+        StepList[][] lists = new StepList[rows.size()][columns.size()];
+        for (int r = 0; r < rows.size(); r++) {
+            for (int c = 0; c < columns.size(); c++) lists[r][c] = stepList(geo, rows.get(r), columns.get(c));
+        }
         int st = geo.stride(), phaseFloats = geo.phaseH() * geo.phaseW() * BLOCK, read = 0;
         while (read < geo.w() && (read + geo.padW()) / st < geo.phaseW()) read++;
         int[] columnAt = new int[read];
@@ -785,25 +825,7 @@ final class Nchw16cConv {
             int col = j + geo.padW();
             columnAt[j] = col % st * phaseFloats + col / st * BLOCK;
         }
-        int[] flippedTapAt = new int[taps];
-        for (int t = 0; t < taps; t++) flippedTapAt[t] = (taps - 1 - t) * BLOCK * OUTS;
-        ThreeTapRows[] threeTapRows = null;
-        boolean[] firstColumn = new boolean[tiles], lastColumn = new boolean[tiles];
-        Planes planes = null;
-        if (kW == 3) {
-            // pixel 0's first tap and pixel 6's last: whether the column each reads (alone) lies inside the input
-            for (int t = 0; t < tiles; t++) {
-                int left = t * TILE * st - geo.padW(), right = (t * TILE + TILE - 1) * st - geo.padW() + kW - 1;
-                firstColumn[t] = left >= 0 && left < geo.w();
-                lastColumn[t] = right >= 0 && right < geo.w();
-            }
-            planes = readsInsideOnly(geo, firstColumn, lastColumn) ? new Planes(0, 0, geo.h(), geo.w())
-                    : new Planes(geo.padH(), geo.padW(), Math.max(geo.h() + 2 * geo.padH(), (geo.outH() - 1) * st + kH),
-                                 Math.max(geo.w() + 2 * geo.padW(), (tiles * TILE - 1) * st + kW));
-            threeTapRows = new ThreeTapRows[rows.size()];
-            for (int r = 0; r < rows.size(); r++) threeTapRows[r] = threeTapRows(geo, planes, rows.get(r));
-        }
-        return new Steps(geo, rowClass, columnClass, lists, stepAt, columnAt, flippedTapAt, threeTapRows, firstColumn, lastColumn, planes);
+        return new Blocked(lists, columnClass, columnAt);
     }
 
     /**
