@@ -101,7 +101,8 @@ final class Nchw16cConv {
         Steps steps = steps(geo);
         int outPanels = geo.outputs() / OUTS;
         // panels per group: as many as share L2 with the rows they read (ResNet layer2: all 4, each thread reordering
-        // them for its samples, since groups of 2 read the 6.8 MB blocked input twice and ran 1.05x slower; layer4: 1 of 16)
+        // them for its samples, since groups of 2 read the input twice: 1.05x the time, measured on the 6.8 MB blocked
+        // copy of session 26; layer4: 1 of 16)
         int groups = Math.ceilDiv(outPanels, (int) Math.max(1, GROUP_WEIGHT_FLOATS / geo.panelFloats()));
         int group = Math.ceilDiv(outPanels, groups);
         // one group: each unit lays out the input rows its tiles read in its thread's buffer and reads them back from
